@@ -1,0 +1,57 @@
+# Stofrum: `make run` serves the demo on SQLite, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell scripts/find-python)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL for the second test run (CI requires it; locally it is used when reachable).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/stofrum
+
+.PHONY: run test test-sqlite test-postgres test-browser lint install messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Stofrum needs Python 3.12 or newer (Django 6)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_sites
+	$(PY) manage.py seed_demo_accounts
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/uvicorn stofrum.asgi:application --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint test-sqlite test-postgres test-browser
+
+test-sqlite: install
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -m "not browser" -q
+
+test-postgres: install
+	@if scripts/postgres-ready "$(TEST_POSTGRES_URL)"; then \
+	  DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" -q; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but not reachable"; exit 1; \
+	else echo "SKIPPED the PostgreSQL run: $(TEST_POSTGRES_URL) is not reachable"; fi
+
+test-browser: install
+	@if [ -x /usr/bin/chromium ]; then $(VENV)/bin/pytest -m browser -q; \
+	elif [ -n "$$CI" ]; then echo "chromium is required in CI: apt-get install chromium"; exit 1; \
+	else echo "SKIPPED the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"; fi
+
+messages: install
+	cd stofrum && ../$(PY) ../manage.py makemessages -l da --no-location --no-obsolete
+	cd stofrum && ../$(PY) ../manage.py compilemessages -l da
+
+bench: install
+	@echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) var

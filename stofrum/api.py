@@ -1,0 +1,93 @@
+"""The JSON API at /api/v1/: one NinjaAPI, the routers of each app, and the error format
+{"code": ..., "message": ...} for every error, mapped once here."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from stofrum.errors import MESSAGES, DomainError
+
+logger = logging.getLogger("stofrum.api")
+
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """æ, ø and å as themselves, not as \u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
+    title="Stofrum API",
+    version="1",
+    description="Supervised drug consumption rooms: the same use cases as the pages.",
+    urls_namespace="api",
+)
+
+
+def error_response(request, code: str, status: int, message=None, **extra):
+    body = {"code": code, "message": str(message or MESSAGES.get(code, code)), **extra}
+    return api.create_response(request, body, status=status)
+
+
+def _validation_errors(errors) -> list[dict]:
+    # Field locations and reasons only: never echo the submitted values back (or into logs).
+    return [
+        {"field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload")),
+         "reason": err.get("msg", "")}
+        for err in errors
+    ]
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    return error_response(request, "invalid_input", 400, errors=_validation_errors(exc.errors))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return error_response(request, "not_authenticated", 401)
+
+
+@api.exception_handler(AuthorizationError)
+def _unauthorised(request, exc):
+    return error_response(request, "forbidden", 403)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error_response(request, "forbidden", 403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(request, "not_found", 404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    codes = {400: "invalid_input", 401: "not_authenticated", 403: "forbidden",
+             404: "not_found", 405: "method_not_allowed", 429: "too_many_requests"}
+    code = codes.get(exc.status_code, "error")
+    return error_response(request, code, exc.status_code, message=str(exc))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    logger.exception("unhandled error in %s %s", request.method, request.path)
+    return error_response(request, "internal_error", 500)
+
+
+api.add_router("/auth", "stofrum.staff.api.router")
+api.add_router("/sites", "stofrum.sites.api.router")
+api.add_router("/audit", "stofrum.audit.api.router")

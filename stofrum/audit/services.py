@@ -1,0 +1,92 @@
+"""Writing the audit trail. Every use case calls `record` inside its own transaction, so
+the event and the change commit (or roll back) together."""
+
+from django.db import models
+
+from stofrum.audit.context import current
+from stofrum.audit.models import AuditEvent
+
+# Field names whose values never enter the audit trail; only the fact that they changed.
+SENSITIVE_FIELDS = frozenset(
+    {"password", "cpr", "cpr_ciphertext", "cpr_hash", "signature", "token", "key",
+     "key_hash", "secret", "otp", "key_hex"}
+)
+MASK = "***"
+_MAX_VALUE = 200
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    text = str(value)
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
+
+
+def _masked(field: str, value):
+    return MASK if field in SENSITIVE_FIELDS else _plain(value)
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for the fields that differ, sensitive values masked."""
+    changes = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = before.get(field), after.get(field)
+        if old != new:
+            changes[field] = [_masked(field, old), _masked(field, new)]
+    return changes
+
+
+def snapshot(obj: models.Model, fields=None) -> dict:
+    """The concrete field values of a model instance, for before/after diffs."""
+    names = fields or [
+        f.attname for f in obj._meta.concrete_fields if not f.primary_key
+    ]
+    return {name: getattr(obj, name) for name in names}
+
+
+def record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    site=None,
+    summary: str = "",
+    changes: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEvent:
+    """Append one audit event. `action` is a namespaced code such as `staff.login`.
+
+    `changes` is either a ready diff ({field: [before, after]}) or a plain mapping of
+    values; sensitive field values are masked in both.
+    """
+    ctx = current()
+    if changes:
+        changes = {
+            field: (
+                [_masked(field, v) for v in value]
+                if isinstance(value, list) and len(value) == 2
+                else _masked(field, value)
+            )
+            for field, value in changes.items()
+        }
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_username=getattr(actor_obj, "username", "") or "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        site=site,
+        client_address=ctx.client_address,
+        request_id=ctx.request_id,
+        summary=summary[:300],
+        changes=changes or {},
+    )

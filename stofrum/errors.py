@@ -1,0 +1,74 @@
+"""Domain errors: a refused action is a value with a stable machine code.
+
+Use cases raise them; the API maps them once to HTTP (stofrum/api.py), the pages once to
+an in-place message. The message is translated (Danish first, English second).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule refused the action (HTTP 422 by default)."""
+
+    status = 422
+
+    def __init__(self, code: str, message=None, *, status: int | None = None, **extra):
+        self.code = code
+        self.message = message if message is not None else MESSAGES.get(code, code)
+        if status is not None:
+            self.status = status
+        self.extra = extra
+        super().__init__(f"{code}: {self.message}")
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": str(self.message), **self.extra}
+
+
+class Conflict(DomainError):
+    """The action conflicts with the current state (HTTP 409)."""
+
+    status = 409
+
+
+class NotFound(DomainError):
+    """Missing or not visible to this staff member; the two are never told apart."""
+
+    status = 404
+
+    def __init__(self, code: str = "not_found", message=None, **extra):
+        super().__init__(code, message, **extra)
+
+
+class Forbidden(DomainError):
+    status = 403
+
+    def __init__(self, code: str = "forbidden", message=None, **extra):
+        super().__init__(code, message, **extra)
+
+
+class InvalidInput(DomainError):
+    """Malformed input (HTTP 400)."""
+
+    status = 400
+
+    def __init__(self, code: str = "invalid_input", message=None, **extra):
+        super().__init__(code, message, **extra)
+
+
+MESSAGES = {
+    "not_found": _("Not found."),
+    "forbidden": _("You do not have access to this."),
+    "invalid_input": _("The input is not valid."),
+    "not_authenticated": _("You must log in."),
+    "invalid_credentials": _("Wrong username or password."),
+    "otp_required": _("This account needs a code from the authenticator app."),
+    "invalid_otp": _("The code from the authenticator app is not valid."),
+    "otp_not_enrolled": _("Two-factor login has not been set up for this account yet."),
+    "locked_out": _("Too many failed attempts. Try again later."),
+    "token_expired": _("The token has expired. Get a new one."),
+    "unknown_role": _("Unknown role."),
+    "unknown_site": _("Unknown site."),
+    "username_taken": _("That username is already in use."),
+    "weak_password": _("The password is too weak."),
+    "internal_error": _("Something went wrong on our side. It has been logged."),
+}

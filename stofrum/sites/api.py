@@ -1,0 +1,64 @@
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from stofrum.errors import NotFound
+from stofrum.sites.models import Site
+
+router = Router(tags=["sites"])
+
+
+class OpeningHoursOut(Schema):
+    weekday: int
+    opens: str
+    closes: str
+
+
+class SiteOut(Schema):
+    slug: str
+    name: str
+    address: str
+    intake_methods: list[str]
+    women_only: bool
+    status: str
+    opening_date: str | None
+    open_now: bool
+    booths: dict[str, int]
+    opening_hours: list[OpeningHoursOut]
+    legal_basis: str
+
+
+def site_out(site: Site, now) -> dict:
+    return {
+        "slug": site.slug,
+        "name": site.name,
+        "address": site.address,
+        "intake_methods": [m.code for m in site.intake_methods.all()],
+        "women_only": site.women_only,
+        "status": site.status,
+        "opening_date": site.opening_date.isoformat() if site.opening_date else None,
+        "open_now": site.is_open_at(now),
+        "booths": site.booth_counts(),
+        "opening_hours": [
+            {"weekday": h.weekday, "opens": f"{h.opens:%H:%M}", "closes": f"{h.closes:%H:%M}"}
+            for h in site.opening_hours.all()
+        ],
+        "legal_basis": site.legal_basis,
+    }
+
+
+@router.get("", response=list[SiteOut], auth=None)
+@paginate(LimitOffsetPagination)
+def list_sites(request, **kwargs):
+    """The rooms with address, intake methods, status and booths. Public information, the
+    same as on the public page, so no login is needed."""
+    now = timezone.now()
+    return [site_out(s, now) for s in Site.objects.with_details()]
+
+
+@router.get("/{slug}", response=SiteOut, auth=None)
+def get_site(request, slug: str):
+    site = Site.objects.with_details().filter(slug=slug).first()
+    if site is None:
+        raise NotFound()
+    return site_out(site, timezone.now())

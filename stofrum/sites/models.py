@@ -1,0 +1,163 @@
+from datetime import datetime, time, timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from stofrum.sites.choices import SiteStatus, Weekday
+
+DEFAULT_LEGAL_BASIS = "Bekendtgørelse om stofindtagelsesrum, BEK nr. 972 af 28/06/2016"
+
+
+class IntakeMethod(models.Model):
+    """How a drug is taken: injection, smoking (more may be configured)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_da = models.CharField(_("name (Danish)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    booth_prefix = models.CharField(
+        _("booth label prefix"), max_length=4, help_text=_("For example I for injection.")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("intake method")
+        verbose_name_plural = _("intake methods")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_da
+
+
+class SiteQuerySet(models.QuerySet):
+    def for_staff(self, staff):
+        """Sites this staff member may see: all for administrators, else memberships."""
+        if staff.sees_all_sites:
+            return self
+        return self.filter(pk__in=staff.site_ids)
+
+    def with_details(self):
+        return self.prefetch_related("intake_methods", "booths__method", "opening_hours")
+
+
+class Site(models.Model):
+    """One supervised drug consumption room (stofindtagelsesrum)."""
+
+    slug = models.SlugField(_("short name"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    street = models.CharField(_("street address"), max_length=120)
+    postal_code = models.CharField(_("postal code"), max_length=4)
+    city = models.CharField(_("city"), max_length=60)
+    operator = models.CharField(_("run by"), max_length=120, blank=True)
+    intake_methods = models.ManyToManyField(
+        IntakeMethod, related_name="sites", verbose_name=_("intake methods")
+    )
+    women_only = models.BooleanField(_("women only"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SiteStatus.choices, default=SiteStatus.OPEN
+    )
+    opening_date = models.DateField(_("opening date"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, default=DEFAULT_LEGAL_BASIS)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+    def booth_counts(self) -> dict[str, int]:
+        """Active booths per intake method code, for every method the site offers."""
+        counts = {m.code: 0 for m in self.intake_methods.all()}
+        for booth in self.booths.all():
+            if booth.is_active:
+                counts[booth.method.code] = counts.get(booth.method.code, 0) + 1
+        return counts
+
+    def is_open_at(self, moment: datetime) -> bool:
+        """Whether the site is in operation and within its opening hours at `moment`."""
+        if self.status != SiteStatus.OPEN:
+            return False
+        local = timezone.localtime(moment)
+        return any(h.covers(local) for h in self.opening_hours.all())
+
+    def is_open_now(self) -> bool:
+        return self.is_open_at(timezone.now())
+
+
+class Booth(models.Model):
+    """One supervised place for injection or smoking (plads / bås)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="booths")
+    method = models.ForeignKey(
+        IntakeMethod, on_delete=models.PROTECT, related_name="booths",
+        verbose_name=_("intake method"),
+    )
+    label = models.CharField(_("label"), max_length=20)
+    is_active = models.BooleanField(_("in use"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["site", "method__sort_order", "sort_order", "label"]
+        verbose_name = _("booth")
+        verbose_name_plural = _("booths")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "label"], name="booth_label_unique_per_site")
+        ]
+
+    def __str__(self):
+        return f"{self.site.slug} {self.label}"
+
+
+class OpeningHours(models.Model):
+    """Opening hours for one weekday. A closing time at or before the opening time runs
+    past midnight; 00:00–00:00 means open all day."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["site", "weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "weekday", "opens"], name="opening_hours_unique_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @property
+    def all_day(self) -> bool:
+        return self.opens == self.closes == time(0, 0)
+
+    def covers(self, local: datetime) -> bool:
+        """Whether these hours include the local (Copenhagen) time `local`."""
+        start = datetime.combine(local.date(), self.opens, tzinfo=local.tzinfo)
+        for day_shift in (0, -1):  # a span that started yesterday may run past midnight
+            span_start = start + timedelta(days=day_shift)
+            if span_start.weekday() != self.weekday:
+                continue
+            end = datetime.combine(span_start.date(), self.closes, tzinfo=local.tzinfo)
+            if end <= span_start:
+                end += timedelta(days=1)
+            if span_start <= local < end:
+                return True
+        return False

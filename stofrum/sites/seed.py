@@ -1,0 +1,58 @@
+"""The five Copenhagen rooms (DOMAIN.md §11) as default data.
+
+Booth counts: H17's are known (20 injection, 8 smoking, 2017); the others, and all opening
+hours, are sensible defaults until each room's staff set them in the admin.
+"""
+
+from datetime import date, time
+
+from stofrum.sites.choices import SiteStatus
+
+INTAKE_METHODS = [
+    {"code": "injection", "name_da": "Injektion", "name_en": "Injection",
+     "booth_prefix": "I", "sort_order": 1},
+    {"code": "smoking", "name_da": "Rygning", "name_en": "Smoking",
+     "booth_prefix": "R", "sort_order": 2},
+]
+
+ALL_DAY = [(day, time(0), time(0)) for day in range(7)]
+
+
+def _daily(opens: time, closes: time, days=range(7)):
+    return [(day, opens, closes) for day in days]
+
+
+SITES = [
+    {
+        "slug": "h17", "name": "H17", "street": "Halmtorvet 17", "postal_code": "1700",
+        "city": "København V", "operator": "Mændenes Hjem", "women_only": False,
+        "status": SiteStatus.OPEN, "booths": {"injection": 20, "smoking": 8},
+        "hours": ALL_DAY, "sort_order": 1,
+    },
+    {
+        "slug": "skyen", "name": "Skyen", "street": "Lille Istedgade 2", "postal_code": "1706",
+        "city": "København V", "operator": "Mændenes Hjem", "women_only": False,
+        "status": SiteStatus.OPEN, "booths": {"injection": 10, "smoking": 4},
+        "hours": ALL_DAY, "sort_order": 2,
+    },
+    {
+        "slug": "reden", "name": "Reden København Stofindtag", "street": "Gasværksvej 24",
+        "postal_code": "1656", "city": "København V", "operator": "KFUK's Sociale Arbejde",
+        "women_only": True, "status": SiteStatus.OPEN,
+        "booths": {"injection": 6, "smoking": 3}, "hours": _daily(time(10), time(22)),
+        "sort_order": 3,
+    },
+    {
+        "slug": "sundholm", "name": "Stofrum Sundholm", "street": "Sundholmsvej 22",
+        "postal_code": "2300", "city": "København S", "operator": "Københavns Kommune",
+        "women_only": False, "status": SiteStatus.OPEN, "booths": {"injection": 8},
+        "hours": _daily(time(9), time(21)), "sort_order": 4,
+    },
+    {
+        "slug": "mobile", "name": "Det mobile stofindtagelsesrum", "street": "Hillerødgade 62-64",
+        "postal_code": "2200", "city": "København N", "operator": "Københavns Kommune",
+        "women_only": False, "status": SiteStatus.PLANNED, "opening_date": date(2025, 12, 1),
+        "booths": {"injection": 3}, "hours": _daily(time(10), time(18), days=range(5)),
+        "sort_order": 5,
+    },
+]

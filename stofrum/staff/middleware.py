@@ -1,0 +1,39 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext as _
+
+from stofrum.staff import services
+
+LAST_SEEN_KEY = "stofrum_last_seen"
+
+
+def is_passive(request) -> bool:
+    """Requests a page makes by itself (live event streams) do not count as activity."""
+    return request.path.endswith("/events") or request.headers.get("X-Stofrum-Passive") == "1"
+
+
+class IdleTimeoutMiddleware:
+    """Ends a session after STOFRUM_IDLE_MINUTES without activity: terminals are shared."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_SEEN_KEY)
+            if last is not None and now - last > settings.STOFRUM_IDLE_MINUTES * 60:
+                services.record_logout(user, reason="idle")
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                messages.info(request, _("You were logged out after a period of inactivity."))
+                return redirect_to_login(request.get_full_path())
+            if not is_passive(request):
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)

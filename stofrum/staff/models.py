@@ -1,0 +1,84 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from stofrum.staff.roles import ALL_SITES_ROLES, TWO_FACTOR_ROLES, Role, capabilities_of
+
+
+class StaffMember(AbstractUser):
+    """A member of staff. Persons using the rooms are never accounts."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    sites = models.ManyToManyField(
+        "sites.Site", blank=True, related_name="staff", verbose_name=_("sites")
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
+
+    @property
+    def sees_all_sites(self) -> bool:
+        return self.role in ALL_SITES_ROLES
+
+    def can(self, capability: str, site=None) -> bool:
+        """Whether this staff member may do `capability` (at `site`, when given)."""
+        if not self.is_active or capability not in capabilities_of(self.role):
+            return False
+        if site is None or self.sees_all_sites:
+            return True
+        return site.pk in self.site_ids
+
+    @cached_property
+    def site_ids(self) -> frozenset[int]:
+        return frozenset(self.sites.values_list("pk", flat=True))
+
+    def visible_sites(self):
+        from stofrum.sites.models import Site
+
+        if self.sees_all_sites:
+            return Site.objects.all()
+        return self.sites.all()
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(expires_at__gt=timezone.now(), staff__is_active=True)
+
+    def lookup(self, raw: str):
+        return self.valid().select_related("staff").filter(key_hash=_hash_token(raw)).first()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @classmethod
+    def issue(cls, staff, expires_at) -> tuple["ApiToken", str]:
+        raw = secrets.token_urlsafe(32)
+        return cls.objects.create(staff=staff, key_hash=_hash_token(raw), expires_at=expires_at), raw

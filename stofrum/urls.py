@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from stofrum.api import api
+from stofrum.audit.views import audit_list_view
+from stofrum.staff.admin_site import install as install_admin_site
+from stofrum.views import healthz
+
+install_admin_site()
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("staff/audit/", audit_list_view, name="audit"),
+    path("", include("stofrum.staff.urls")),
+    path("", include("stofrum.public.urls")),
+]
+
+handler400 = "stofrum.views.bad_request"
+handler403 = "stofrum.views.forbidden"
+handler404 = "stofrum.views.not_found"
+handler500 = "stofrum.views.server_error"
