@@ -16,7 +16,7 @@ logger = logging.getLogger("stofrum.api")
 
 
 class Utf8JSONRenderer(JSONRenderer):
-    """æ, ø and å as themselves, not as \u escapes."""
+    """æ, ø and å as themselves, not as escape sequences."""
 
     json_dumps_params = {"ensure_ascii": False}
 

@@ -37,20 +37,20 @@ SITES = [
     },
     {
         "slug": "reden", "name": "Reden København Stofindtag", "street": "Gasværksvej 24",
-        "postal_code": "1656", "city": "København V", "operator": "KFUK's Sociale Arbejde",
+        "postal_code": "1656", "city": "København V", "operator": "KFUKs Sociale Arbejde",
         "women_only": True, "status": SiteStatus.OPEN,
         "booths": {"injection": 6, "smoking": 3}, "hours": _daily(time(10), time(22)),
         "sort_order": 3,
     },
     {
         "slug": "sundholm", "name": "Stofrum Sundholm", "street": "Sundholmsvej 22",
-        "postal_code": "2300", "city": "København S", "operator": "Københavns Kommune",
+        "postal_code": "2300", "city": "København S", "operator": "",
         "women_only": False, "status": SiteStatus.OPEN, "booths": {"injection": 8},
         "hours": _daily(time(9), time(21)), "sort_order": 4,
     },
     {
         "slug": "mobile", "name": "Det mobile stofindtagelsesrum", "street": "Hillerødgade 62-64",
-        "postal_code": "2200", "city": "København N", "operator": "Københavns Kommune",
+        "postal_code": "2200", "city": "København N", "operator": "",
         "women_only": False, "status": SiteStatus.PLANNED, "opening_date": date(2025, 12, 1),
         "booths": {"injection": 3}, "hours": _daily(time(10), time(18), days=range(5)),
         "sort_order": 5,
