@@ -20,9 +20,18 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sites(db):
+    from stofrum.visits.seed import seed_substances
+
     seed_sites()
+    seed_substances()
     return {s.slug: s for s in Site.objects.all()}
 
 
@@ -63,3 +72,39 @@ def login(client):
         return login_client(client, staff, verified=verified)
 
     return do
+
+
+@pytest.fixture
+def door(make_staff):
+    """A reception member of h17 and skyen, who registers and checks people in."""
+    return make_staff("reception", ["h17", "skyen", "reden", "sundholm"], username="door")
+
+
+@pytest.fixture
+def make_person(sites, door):
+    """A registered person; with a signed first-aid agreement unless `agreement=False`."""
+    from stofrum.people.services import register_person, sign_first_aid_agreement
+
+    def make(alias="Tester", birth_year=1985, gender="male", municipality="101",
+             agreement=True, site="h17"):
+        person = register_person(door, sites[site], alias=alias, birth_year=birth_year,
+                                 gender=gender, municipality=municipality, confirm_new=True)
+        if agreement:
+            sign_first_aid_agreement(door, person, sites[site], house_rules_shown=True)
+        return person
+
+    return make
+
+
+@pytest.fixture
+def set_booths(sites):
+    """Leave `n` active booths for `method` at a site (the rest deactivated)."""
+    from stofrum.sites.models import Booth
+
+    def set_(site_slug: str, method: str, n: int):
+        booths = Booth.objects.filter(site=sites[site_slug], method__code=method)
+        keep = list(booths.order_by("sort_order").values_list("pk", flat=True)[:n])
+        booths.exclude(pk__in=keep).update(is_active=False)
+        return keep
+
+    return set_

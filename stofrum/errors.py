@@ -72,3 +72,26 @@ MESSAGES = {
     "weak_password": _("The password is too weak."),
     "internal_error": _("Something went wrong on our side. It has been logged."),
 }
+
+MESSAGES.update({
+    "underage": _("The person is under 18. The rooms are for adults only."),
+    "site_women_only": _("This room is for women only."),
+    "method_not_offered": _("This room does not offer that intake method."),
+    "substance_not_allowed": _("Hash and pot may not be smoked in the smoking rooms."),
+    "quarantined": _("The person is in quarantine at this room."),
+    "no_first_aid_agreement": _("The first-aid agreement has not been signed yet."),
+    "site_closed": _("The room is closed now."),
+    "invalid_assistant": _("The assistant cannot help: only another registered adult user "
+                           "who is here may assist, and your assessment is required."),
+    "assisted_intake_unavailable": _("Assisted intake is not possible right now."),
+    "already_checked_in": _("The person is already checked in."),
+    "not_in_booth": _("The visit is not in a booth."),
+    "not_queued": _("The visit is not in the queue."),
+    "visit_closed": _("The visit has ended."),
+    "possible_duplicate": _("A person with a very similar name, birth year and gender is "
+                            "already registered."),
+    "invalid_municipality": _("Unknown home municipality."),
+    "invalid_birth_year": _("The birth year is not plausible."),
+    "unknown_substance": _("Unknown substance."),
+    "open_visits": _("Both persons have an open visit; check one of them out first."),
+})

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "stofrum.sites",
     "stofrum.staff",
     "stofrum.public",
+    "stofrum.people",
+    "stofrum.visits",
+    "stofrum.conduct",
 ]
 
 MIDDLEWARE = [

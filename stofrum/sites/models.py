@@ -63,6 +63,11 @@ class Site(models.Model):
     )
     opening_date = models.DateField(_("opening date"), null=True, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=200, default=DEFAULT_LEGAL_BASIS)
+    # Capacity toggle on the board: staff switch assisted intake off when they cannot give
+    # it the heightened attention it needs right now (DOMAIN.md §4).
+    assisted_intake_available = models.BooleanField(
+        _("assisted intake possible right now"), default=True
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     objects = SiteQuerySet.as_manager()
@@ -109,6 +114,8 @@ class Booth(models.Model):
     label = models.CharField(_("label"), max_length=20)
     is_active = models.BooleanField(_("in use"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    # Set while the booth is being cleaned after a visit; cleared when it is ready again.
+    cleaning_since = models.DateTimeField(_("being cleaned since"), null=True, blank=True)
 
     class Meta:
         ordering = ["site", "method__sort_order", "sort_order", "label"]

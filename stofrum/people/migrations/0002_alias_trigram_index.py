@@ -1,0 +1,32 @@
+"""On PostgreSQL: pg_trgm and a GIN trigram index on the folded alias, so that search as
+you type stays fast with tens of thousands of persons. SQLite searches without it."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS people_person_alias_trgm
+    ON people_person USING gin (alias_folded gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS people_person_alias_prefix
+    ON people_person (alias_folded varchar_pattern_ops);
+"""
+DROP = """
+DROP INDEX IF EXISTS people_person_alias_trgm;
+DROP INDEX IF EXISTS people_person_alias_prefix;
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE, params=None)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("people", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitState(models.TextChoices):
+    QUEUED = "queued", _("In the queue")
+    IN_BOOTH = "in_booth", _("In a booth")
+    DONE = "done", _("Done")
+    LEFT_QUEUE = "left_queue", _("Left the queue")
+
+
+OPEN_STATES = (VisitState.QUEUED, VisitState.IN_BOOTH)
+
+
+class BoothState(models.TextChoices):
+    FREE = "free", _("Free")
+    OCCUPIED = "occupied", _("Occupied")
+    CLEANING = "cleaning", _("Being cleaned")
+
+
+# Stable codes of refused check-ins (API.md), counted as "turned away" in statistics.
+class RefusalCode(models.TextChoices):
+    UNDERAGE = "underage", _("Under 18")
+    SITE_WOMEN_ONLY = "site_women_only", _("The site is for women only")
+    METHOD_NOT_OFFERED = "method_not_offered", _("The site does not offer this intake method")
+    SUBSTANCE_NOT_ALLOWED = "substance_not_allowed", _("The substance may not be taken this way")
+    QUARANTINED = "quarantined", _("In quarantine")
+    NO_FIRST_AID_AGREEMENT = "no_first_aid_agreement", _("No first-aid agreement signed")
+    SITE_CLOSED = "site_closed", _("The site is closed")
+    INVALID_ASSISTANT = "invalid_assistant", _("The assistant cannot help")
+    ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")

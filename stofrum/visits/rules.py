@@ -1,0 +1,101 @@
+"""The rules of the door (DOMAIN.md §3–4, §8), each a small function of plain facts, so
+that check-in and the assistance use case apply the same ones."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from stofrum.errors import DomainError
+from stofrum.people.choices import Gender
+from stofrum.visits.choices import OPEN_STATES
+
+ADULT_AGE = 18
+CANNABIS = "cannabis"
+SMOKING = "smoking"
+# An assistant counts as present at the site if they have an open visit there, or ended
+# one this recently (they stay around after their own intake).
+ASSISTANT_PRESENT_MINUTES = 60
+
+
+def copenhagen_today() -> date:
+    return timezone.localdate()
+
+
+def is_adult(person, today: date) -> bool:
+    """Birth year only: adult from 1 January of the year the person turns 18."""
+    return today.year - person.birth_year >= ADULT_AGE
+
+
+def check_site_open(site, now) -> None:
+    if not site.is_open_at(now):
+        raise DomainError("site_closed")
+
+
+def check_adult(person, today) -> None:
+    if not is_adult(person, today):
+        raise DomainError("underage")
+
+
+def check_women_only(site, person) -> None:
+    if site.women_only and person.gender != Gender.FEMALE:
+        raise DomainError("site_women_only")
+
+
+def check_method_offered(site, method_code: str):
+    method = next((m for m in site.intake_methods.all() if m.code == method_code), None)
+    if method is None:
+        raise DomainError("method_not_offered", method=method_code)
+    return method
+
+
+def check_substances_allowed(substance_codes, method_code: str) -> None:
+    if method_code == SMOKING and CANNABIS in substance_codes:
+        raise DomainError("substance_not_allowed", substance=CANNABIS, method=SMOKING)
+
+
+def check_not_quarantined(person, site, today) -> None:
+    from stofrum.conduct.models import Quarantine
+
+    quarantine = (
+        Quarantine.objects.filter(person=person).in_force(today).covering(site)
+        .order_by("-ends_on").first()
+    )
+    if quarantine is not None:
+        until = quarantine.ends_on
+        message = _("The person is in quarantine until %(date)s.") % {
+            "date": date_format(until, "SHORT_DATE_FORMAT")}
+        raise DomainError("quarantined", message, until=until.isoformat())
+
+
+def check_first_aid_agreement(person) -> None:
+    if not person.agreements.exists():
+        raise DomainError("no_first_aid_agreement")
+
+
+def check_assistant(site, person, assistant, assessment: str, now) -> None:
+    """Only another registered adult user present at the site may assist, never staff;
+    the staff member's assessment is required; the site must have capacity for it."""
+    from stofrum.visits.models import Visit
+
+    if not site.assisted_intake_available:
+        raise DomainError("assisted_intake_unavailable")
+    if assistant is None or assistant.pk == person.pk or assistant.merged_into_id:
+        raise DomainError("invalid_assistant", reason="not_another_person")
+    if not is_adult(assistant, timezone.localdate(now)):
+        raise DomainError("invalid_assistant", reason="underage")
+    present = Visit.objects.filter(site=site, person=assistant).filter(
+        state__in=OPEN_STATES
+    ).exists() or Visit.objects.filter(
+        site=site, person=assistant,
+        ended_at__gte=now - timedelta(minutes=ASSISTANT_PRESENT_MINUTES),
+    ).exists()
+    if not present:
+        raise DomainError("invalid_assistant", reason="not_present")
+    try:
+        check_not_quarantined(assistant, site, timezone.localdate(now))
+    except DomainError as exc:
+        raise DomainError("invalid_assistant", reason="quarantined") from exc
+    if not (assessment or "").strip():
+        raise DomainError("invalid_assistant", reason="assessment_required")

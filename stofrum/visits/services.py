@@ -1,0 +1,235 @@
+"""Use cases at the door: check in, assistance, check out, booths and the queue.
+
+Concurrency: every use case that changes who is in a booth first locks the booth rows of
+that site and intake method (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises
+writers with IMMEDIATE transactions). Partial unique indexes guarantee one open visit per
+person and one visit per booth even if that discipline were broken.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from stofrum.audit.services import record
+from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
+from stofrum.live.publish import publish_after_commit
+from stofrum.people.models import Person
+from stofrum.sites.models import Booth
+from stofrum.staff.roles import Capability
+from stofrum.visits import rules
+from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
+from stofrum.visits.models import RefusedCheckIn, Substance, Visit
+
+
+def get_visit_for(staff, visit_id, capability=Capability.SITE_BOARD) -> Visit:
+    """The visit if the staff member may act on its site, else `not_found`."""
+    visit = (
+        Visit.objects.select_related("site", "person", "booth", "method")
+        .filter(pk=visit_id).first()
+    )
+    if visit is None or not staff.can(capability, visit.site):
+        raise NotFound()
+    return visit
+
+
+def _require_site(staff, site):
+    if not staff.can(Capability.PERSONS_REGISTER, site):
+        raise NotFound("not_found")
+
+
+def _substances(codes) -> list[Substance]:
+    codes = list(dict.fromkeys(c.strip() for c in codes or [] if c and c.strip()))
+    if not codes:
+        raise InvalidInput("invalid_input", field="substances")
+    found = list(Substance.objects.filter(code__in=codes, is_active=True))
+    unknown = sorted(set(codes) - {s.code for s in found})
+    if unknown:
+        raise DomainError("unknown_substance", status=400, substances=unknown)
+    return found
+
+
+def _lock_booths(site, method) -> list[Booth]:
+    return list(
+        Booth.objects.select_for_update()
+        .filter(site=site, method=method, is_active=True)
+        .order_by("sort_order", "label")
+    )
+
+
+def _fill_free_booths(site, method, booths: list[Booth], now) -> list[Visit]:
+    """Give free, clean booths to the queue in arrival order. Booth rows must be locked."""
+    occupied = set(
+        Visit.objects.filter(booth__in=booths, state=VisitState.IN_BOOTH)
+        .values_list("booth_id", flat=True)
+    )
+    free = [b for b in booths if b.pk not in occupied and b.cleaning_since is None]
+    if not free:
+        return []
+    queued = list(
+        Visit.objects.select_for_update()
+        .filter(site=site, method=method, state=VisitState.QUEUED)
+        .order_by("checked_in_at", "id")[: len(free)]
+    )
+    for visit, booth in zip(queued, free, strict=False):
+        visit.state, visit.booth, visit.booth_at = VisitState.IN_BOOTH, booth, now
+        visit.save(update_fields=["state", "booth", "booth_at"])
+    return queued
+
+
+def _record_refusal(staff, site, code: str, person, method_code: str) -> None:
+    with transaction.atomic():
+        RefusedCheckIn.objects.create(
+            site=site, code=code, person_code=getattr(person, "code", ""),
+            method=method_code or "", staff=staff,
+        )
+        record(staff, "visits.check_in_refused", None, site=site, summary=code,
+               object_type="people.person", object_id=getattr(person, "code", ""))
+
+
+def check_in(staff, person: Person, site, substances, method: str, *,
+             assisted_by: Person | None = None, assistant_assessment: str = "") -> Visit:
+    """Check a person in for one intake: a free booth for the method, or the queue.
+
+    Refuses (422): `site_closed`, `underage`, `site_women_only`, `method_not_offered`,
+    `substance_not_allowed`, `quarantined` (with `until`), `no_first_aid_agreement`,
+    `invalid_assistant`, `assisted_intake_unavailable`; (409) `already_checked_in`;
+    (400) `invalid_input`, `unknown_substance`. Refusals by the rules are recorded as
+    turned away. Emits `visits.checked_in` and a `board` event for the site.
+    """
+    _require_site(staff, site)
+    try:
+        with transaction.atomic():
+            return _check_in(staff, person, site, substances, method, assisted_by,
+                             assistant_assessment)
+    except DomainError as exc:
+        if exc.code in RefusalCode.values:
+            _record_refusal(staff, site, exc.code, person, method)
+        raise
+
+
+def _check_in(staff, person, site, substance_codes, method_code, assisted_by, assessment):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    substances = _substances(substance_codes)
+    if person.merged_into_id:
+        raise NotFound()
+    rules.check_site_open(site, now)
+    rules.check_adult(person, today)
+    rules.check_women_only(site, person)
+    method = rules.check_method_offered(site, method_code)
+    rules.check_substances_allowed({s.code for s in substances}, method.code)
+    rules.check_not_quarantined(person, site, today)
+    rules.check_first_aid_agreement(person)
+    if assisted_by is not None:
+        rules.check_assistant(site, person, assisted_by, assessment, now)
+
+    booths = _lock_booths(site, method)
+    if Visit.objects.filter(person=person, state__in=OPEN_STATES).exists():
+        raise Conflict("already_checked_in")
+    visit = Visit(person=person, site=site, method=method, state=VisitState.QUEUED,
+                  checked_in_at=now, checked_in_by=staff)
+    if assisted_by is not None:
+        visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
+        visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError as exc:  # a concurrent check-in of the same person won
+        raise Conflict("already_checked_in") from exc
+    visit.substances.set(substances)
+    _fill_free_booths(site, method, booths, now)
+    visit.refresh_from_db(fields=["state", "booth", "booth_at"])
+    record(staff, "visits.checked_in", visit, site=site, summary=person.code,
+           changes={"state": visit.state, "method": method.code,
+                    "substances": sorted(s.code for s in substances),
+                    "assisted": assisted_by is not None})
+    publish_after_commit(site.slug, "board", {"reason": "checked_in"})
+    return visit
+
+
+@transaction.atomic
+def add_assistance(staff, visit: Visit, assisted_by: Person, assessment: str) -> Visit:
+    """Record that another user will assist an open visit — before the help is given
+    (BEK 972). Refuses `visit_closed` (409), `invalid_assistant`,
+    `assisted_intake_unavailable`. Emits `visits.assistance_added` and a `board` event."""
+    _require_site(staff, visit.site)
+    visit = Visit.objects.select_for_update().select_related("site", "person").get(pk=visit.pk)
+    if visit.state not in OPEN_STATES:
+        raise Conflict("visit_closed")
+    now = timezone.now()
+    rules.check_assistant(visit.site, visit.person, assisted_by, assessment, now)
+    visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
+    visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
+    visit.save(update_fields=["assisted_by", "assistant_assessment",
+                              "assistance_recorded_by", "assistance_recorded_at"])
+    record(staff, "visits.assistance_added", visit, site=visit.site,
+           summary=f"{visit.person.code} by {assisted_by.code}")
+    publish_after_commit(visit.site.slug, "board", {"reason": "assistance"})
+    return visit
+
+
+@transaction.atomic
+def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
+    """End a visit in a booth; the booth goes to the first in the queue for that method, or
+    is marked as being cleaned first when `cleaning`. Refuses `not_in_booth` (409).
+    Emits `visits.checked_out` and a `board` event."""
+    _require_site(staff, visit.site)
+    site = visit.site
+    booths = _lock_booths(site, visit.method)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.state != VisitState.IN_BOOTH:
+        raise Conflict("not_in_booth")
+    now = timezone.now()
+    booth = next((b for b in booths if b.pk == visit.booth_id), None)
+    visit.state, visit.ended_at = VisitState.DONE, now
+    visit.save(update_fields=["state", "ended_at"])
+    if cleaning and booth is not None:
+        booth.cleaning_since = now
+        booth.save(update_fields=["cleaning_since"])
+    _fill_free_booths(site, visit.method, booths, now)
+    record(staff, "visits.checked_out", visit, site=site,
+           changes={"state": [VisitState.IN_BOOTH, VisitState.DONE], "cleaning": cleaning})
+    publish_after_commit(site.slug, "board", {"reason": "checked_out"})
+    return visit
+
+
+@transaction.atomic
+def booth_ready(staff, booth: Booth) -> Booth:
+    """A booth is clean again: it takes the first in the queue. Emits `sites.booth.ready`."""
+    _require_site(staff, booth.site)
+    booths = _lock_booths(booth.site, booth.method)
+    booth = next(b for b in booths if b.pk == booth.pk)
+    if booth.cleaning_since is not None:
+        booth.cleaning_since = None
+        booth.save(update_fields=["cleaning_since"])
+        _fill_free_booths(booth.site, booth.method, booths, timezone.now())
+        record(staff, "sites.booth.ready", booth, site=booth.site, summary=booth.label)
+        publish_after_commit(booth.site.slug, "board", {"reason": "booth_ready"})
+    return booth
+
+
+@transaction.atomic
+def leave_queue(staff, visit: Visit) -> Visit:
+    """The person gave up waiting (counted as abandoned). Refuses `not_queued` (409).
+    Emits `visits.left_queue` and a `board` event."""
+    _require_site(staff, visit.site)
+    visit = Visit.objects.select_for_update().select_related("site").get(pk=visit.pk)
+    if visit.state != VisitState.QUEUED:
+        raise Conflict("not_queued")
+    visit.state, visit.ended_at = VisitState.LEFT_QUEUE, timezone.now()
+    visit.save(update_fields=["state", "ended_at"])
+    record(staff, "visits.left_queue", visit, site=visit.site)
+    publish_after_commit(visit.site.slug, "board", {"reason": "left_queue"})
+    return visit
+
+
+@transaction.atomic
+def set_assisted_intake_available(staff, site, available: bool):
+    """The board's capacity toggle for assisted intake. Emits `sites.site.assisted_toggle`."""
+    _require_site(staff, site)
+    if site.assisted_intake_available != available:
+        site.assisted_intake_available = available
+        site.save(update_fields=["assisted_intake_available"])
+        record(staff, "sites.site.assisted_toggle", site, site=site,
+               changes={"assisted_intake_available": [not available, available]})
+        publish_after_commit(site.slug, "board", {"reason": "assisted_toggle"})
+    return site

@@ -1,0 +1,64 @@
+"""The database keeps the booth promises under concurrent check-ins (PostgreSQL)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from stofrum.errors import DomainError
+from stofrum.visits.models import Visit
+from stofrum.visits.services import check_in
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+CLIENTS = 50
+BOOTHS = 5
+
+
+def _race(calls):
+    """Run the callables at the same moment, each on its own database connection."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait()
+            return call()
+        except DomainError as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_fifty_concurrent_check_ins_fill_five_booths_and_queue_the_rest(
+        door, sites, make_person, set_booths):
+    set_booths("h17", "injection", BOOTHS)
+    people = [make_person(alias=f"Person {i}") for i in range(CLIENTS)]
+    site = sites["h17"]
+    results = _race([
+        (lambda p=p: check_in(door, p, site, ["heroin"], "injection")) for p in people
+    ])
+    assert all(isinstance(r, Visit) for r in results), results
+    visits = Visit.objects.filter(site=site)
+    assert visits.count() == CLIENTS
+    in_booths = visits.filter(state="in_booth")
+    assert in_booths.count() == BOOTHS
+    assert in_booths.values("booth").distinct().count() == BOOTHS
+    assert visits.filter(state="queued").count() == CLIENTS - BOOTHS
+    assert visits.values("person").distinct().count() == CLIENTS
+
+
+def test_the_same_person_checked_in_concurrently_gets_one_visit(
+        door, sites, make_person):
+    person = make_person()
+    calls = [(lambda s=s: check_in(door, person, sites[s], ["heroin"], "injection"))
+             for s in ["h17", "skyen"] * 10]
+    results = _race(calls)
+    visits = [r for r in results if isinstance(r, Visit)]
+    refusals = [r for r in results if isinstance(r, DomainError)]
+    assert len(visits) == 1, [getattr(r, "code", r) for r in results]
+    assert {r.code for r in refusals} == {"already_checked_in"}
+    assert Visit.objects.filter(person=person).count() == 1
