@@ -6,8 +6,8 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from stofrum.errors import MESSAGES, DomainError
 
@@ -91,3 +91,6 @@ def _unexpected(request, exc):
 api.add_router("/auth", "stofrum.staff.api.router")
 api.add_router("/sites", "stofrum.sites.api.router")
 api.add_router("/audit", "stofrum.audit.api.router")
+api.add_router("/persons", "stofrum.people.api.router")
+api.add_router("/visits", "stofrum.visits.api.router")
+api.add_router("/sites", "stofrum.visits.api.board_router")

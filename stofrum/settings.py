@@ -148,6 +148,11 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp", "token"]
 OTP_TOTP_ISSUER = "Stofrum"
 STOFRUM_API_TOKEN_HOURS = envint("STOFRUM_API_TOKEN_HOURS", 12, minimum=1)
 
+# The board colours a booth amber, then red, after this many minutes (a German booth
+# checklist uses 30 minutes; DOMAIN.md §12).
+STOFRUM_BOOTH_AMBER_MINUTES = envint("STOFRUM_BOOTH_AMBER_MINUTES", 20, minimum=1)
+STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
+
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

@@ -16,7 +16,8 @@ class RequestContext:
     client_address: str | None = None
 
 
-_current = contextvars.ContextVar("stofrum_request_context", default=RequestContext())
+_EMPTY = RequestContext()  # frozen, so sharing it as the default is safe
+_current = contextvars.ContextVar("stofrum_request_context", default=_EMPTY)  # noqa: B039
 
 
 def current() -> RequestContext:

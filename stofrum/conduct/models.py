@@ -42,3 +42,6 @@ class Quarantine(models.Model):
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
                                    name="quarantine_ends_after_start"),
         ]
+
+    def __str__(self):
+        return f"{self.person.code} {self.starts_on}–{self.ends_on}"

@@ -88,3 +88,6 @@ class FirstAidAgreement(models.Model):
         ordering = ["-signed_at"]
         verbose_name = _("first-aid agreement")
         verbose_name_plural = _("first-aid agreements")
+
+    def __str__(self):
+        return f"{self.person.code} {self.signed_at:%Y-%m-%d}"

@@ -1,7 +1,7 @@
 """Demo accounts, one per role, for `make run`. DEMO ONLY: the passwords and the TOTP
 secrets below are public (README.md); never load them on a real installation."""
 
-DEMO_PASSWORD = "stofrum-demo"
+DEMO_PASSWORD = "stofrum-demo"  # noqa: S105 - public on purpose, demo only
 
 # Fixed TOTP keys (hex) so that the README can document them; base32 in README.md.
 DEMO_ACCOUNTS = [

@@ -78,7 +78,12 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self):
+        return f"{self.staff.username} until {self.expires_at:%Y-%m-%d %H:%M}"
+
     @classmethod
     def issue(cls, staff, expires_at) -> tuple["ApiToken", str]:
         raw = secrets.token_urlsafe(32)
-        return cls.objects.create(staff=staff, key_hash=_hash_token(raw), expires_at=expires_at), raw
+        token = cls.objects.create(staff=staff, key_hash=_hash_token(raw), expires_at=expires_at)
+        return token, raw
+

@@ -158,7 +158,8 @@ def home_view(request):
 def site_view(request, slug):
     site = get_site_for(request.user, slug, Capability.SITE_BOARD)
     booths = site.booths.filter(is_active=True).select_related("method")
-    methods = []
-    for method in site.intake_methods.all():
-        methods.append({"method": method, "booths": [b for b in booths if b.method_id == method.pk]})
+    methods = [
+        {"method": method, "booths": [b for b in booths if b.method_id == method.pk]}
+        for method in site.intake_methods.all()
+    ]
     return render(request, "staff/site.html", {"site": site, "methods": methods})

@@ -122,3 +122,6 @@ class RefusedCheckIn(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["site", "at"])]
+
+    def __str__(self):
+        return f"{self.site.slug} {self.code} {self.at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--sites", default="", help="comma-separated site slugs, e.g. h17,skyen")
+        parser.add_argument("--sites", default="",
+                            help="comma-separated site slugs, e.g. h17,skyen")
         parser.add_argument("--password-stdin", action="store_true",
                             help="read the password from standard input")
 

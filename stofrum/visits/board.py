@@ -1,0 +1,107 @@
+"""The live board of a site: booths with their state and occupant, and the queue.
+One query per part, used by the page, the API and the event stream alike."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from stofrum.sites.models import Booth
+from stofrum.visits.choices import BoothState, VisitState
+from stofrum.visits.models import Substance, Visit
+
+
+@dataclass
+class BoothTile:
+    booth: Booth
+    state: str
+    visit: Visit | None = None
+    since: datetime | None = None
+    minutes: int | None = None
+    level: str = ""  # "", "amber" or "red" by minutes in the booth
+
+
+@dataclass
+class Board:
+    site: object
+    tiles: list[BoothTile]
+    queue: list[Visit]
+    generated_at: datetime
+    methods: list = field(default_factory=list)
+
+    def tiles_for(self, method_code: str) -> list[BoothTile]:
+        return [t for t in self.tiles if t.booth.method.code == method_code]
+
+
+def _level(minutes: int) -> str:
+    if minutes >= settings.STOFRUM_BOOTH_RED_MINUTES:
+        return "red"
+    if minutes >= settings.STOFRUM_BOOTH_AMBER_MINUTES:
+        return "amber"
+    return ""
+
+
+def _open_visits(site, state):
+    return (
+        Visit.objects.filter(site=site, state=state)
+        .select_related("person", "method", "assisted_by", "booth")
+        .prefetch_related(Prefetch("substances", queryset=Substance.objects.order_by("sort_order")))
+        .order_by("checked_in_at", "id")
+    )
+
+
+def board_for(site, now: datetime | None = None) -> Board:
+    now = now or timezone.now()
+    booths = list(
+        Booth.objects.filter(site=site, is_active=True).select_related("method")
+        .order_by("method__sort_order", "sort_order", "label")
+    )
+    occupants = {v.booth_id: v for v in _open_visits(site, VisitState.IN_BOOTH)}
+    tiles = []
+    for booth in booths:
+        visit = occupants.get(booth.pk)
+        if visit is not None:
+            since = visit.booth_at or visit.checked_in_at
+            minutes = max(0, int((now - since).total_seconds() // 60))
+            tiles.append(BoothTile(booth, BoothState.OCCUPIED, visit, since, minutes,
+                                   _level(minutes)))
+        elif booth.cleaning_since is not None:
+            tiles.append(BoothTile(booth, BoothState.CLEANING, since=booth.cleaning_since))
+        else:
+            tiles.append(BoothTile(booth, BoothState.FREE))
+    queue = list(_open_visits(site, VisitState.QUEUED))
+    return Board(site=site, tiles=tiles, queue=queue, generated_at=now,
+                 methods=list(site.intake_methods.all()))
+
+
+def board_as_json(board: Board) -> dict:
+    """The board in API.md's shape."""
+    def visit_json(v: Visit | None):
+        if v is None:
+            return None
+        return {"id": str(v.pk), "person_code": v.person.code, "alias": v.person.alias,
+                "substances": [s.code for s in v.substances.all()], "method": v.method.code,
+                "assisted": v.is_assisted,
+                "assisted_by": v.assisted_by.code if v.assisted_by_id else None,
+                "checked_in_at": v.checked_in_at.isoformat()}
+
+    return {
+        "site": board.site.slug,
+        "generated_at": board.generated_at.isoformat(),
+        "assisted_intake_available": board.site.assisted_intake_available,
+        "booths": [
+            {"id": t.booth.pk, "label": t.booth.label, "method": t.booth.method.code,
+             "state": t.state, "visit": visit_json(t.visit),
+             "since": t.since.isoformat() if t.since else None, "minutes": t.minutes,
+             "level": t.level}
+            for t in board.tiles
+        ],
+        "queue": [
+            {"visit": str(v.pk), "person_code": v.person.code, "alias": v.person.alias,
+             "method": v.method.code, "since": v.checked_in_at.isoformat(), "position": i}
+            for i, v in enumerate(board.queue, start=1)
+        ],
+        "open_incidents": [],
+    }
