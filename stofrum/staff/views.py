@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 from stofrum.errors import DomainError
 from stofrum.sites.models import Site
 from stofrum.staff import services
-from stofrum.staff.access import get_site_for, is_fully_authenticated, staff_required
+from stofrum.staff.access import is_fully_authenticated, staff_required
 from stofrum.staff.forms import LoginForm, OtpForm
 from stofrum.staff.roles import Capability
 
@@ -152,14 +152,3 @@ def home_view(request):
         "can_stats": staff.can(Capability.STATS_VIEW),
         "other_sites": [s for s in sites if s not in board_sites],
     })
-
-
-@staff_required(Capability.SITE_BOARD)
-def site_view(request, slug):
-    site = get_site_for(request.user, slug, Capability.SITE_BOARD)
-    booths = site.booths.filter(is_active=True).select_related("method")
-    methods = [
-        {"method": method, "booths": [b for b in booths if b.method_id == method.pk]}
-        for method in site.intake_methods.all()
-    ]
-    return render(request, "staff/site.html", {"site": site, "methods": methods})

@@ -1,0 +1,105 @@
+"""Registration, the first-visit welcome with the first-aid agreement, and a person's page."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stofrum.errors import DomainError
+from stofrum.people import services
+from stofrum.people.forms import AgreementForm, RegisterForm
+from stofrum.people.house_rules import PLACEHOLDER_VERSION, SHARED_RULES
+from stofrum.staff.access import get_site_for, staff_required
+from stofrum.staff.roles import Capability
+
+
+def _person_or_404(request, code):
+    try:
+        return services.get_person_for(request.user, code)
+    except DomainError:
+        from django.http import Http404
+
+        raise Http404 from None
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+def register_view(request, slug):
+    """First visit, step 1: register anonymously (warns about possible duplicates)."""
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    form = RegisterForm(request.POST or None, initial={"alias": request.GET.get("alias", "")})
+    error, candidates = None, []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.register_person(
+                request.user, site, alias=data["alias"], birth_year=data["birth_year"],
+                gender=data["gender"], municipality=data["municipality"],
+                confirm_new=data["confirm_new"])
+        except DomainError as exc:
+            error = exc.message
+            candidates = exc.extra.get("candidates", [])
+        else:
+            return redirect("people:welcome", slug=site.slug, code=person.code)
+    return render(request, "people/register.html", {
+        "site": site, "form": form, "error": error, "candidates": candidates,
+    }, status=(409 if candidates else 400) if request.method == "POST" else 200)
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+def welcome_view(request, slug, code):
+    """First visit, step 2: house rules shown, the first-aid agreement signed on screen."""
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    person = _person_or_404(request, code)
+    form = AgreementForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_first_aid_agreement(
+                request.user, person, site, signature=form.cleaned_data["signature"],
+                house_rules_shown=True, house_rules_version=PLACEHOLDER_VERSION)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Welcome, %(alias)s. The agreement is signed.") % {
+                "alias": person.alias})
+            return redirect(reverse("staff:site", kwargs={"slug": site.slug})
+                            + f"?person={person.code}")
+    return render(request, "people/welcome.html", {
+        "site": site, "person": person, "form": form, "error": error, "rules": SHARED_RULES,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+def person_view(request, code):
+    person = _person_or_404(request, code)
+    visits = (person.visits.select_related("site", "method", "booth")
+              .prefetch_related("substances").order_by("-checked_in_at")[:50])
+    return render(request, "people/person.html", {
+        "person": person, "visits": visits,
+        "agreements": person.agreements.select_related("site", "recorded_by"),
+    })
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def merge_view(request, code):
+    keep = _person_or_404(request, code)
+    try:
+        duplicate = services.get_person_for(request.user, request.POST.get("duplicate", ""))
+        services.merge_persons(request.user, keep, duplicate)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(code)s was merged into this person.") % {
+            "code": duplicate.code})
+    return redirect("people:person", code=keep.code)
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+def agreement_view(request, code=None):
+    """The printable first-aid agreement in Danish and English; with a person, as signed."""
+    person = _person_or_404(request, code) if code else None
+    agreement = person.agreements.select_related("site").first() if person else None
+    return render(request, "people/agreement.html",
+                  {"person": person, "agreement": agreement, "rules": SHARED_RULES})

@@ -1,0 +1,188 @@
+"""The door and the board of a site: search, check in, check out, booths, queue."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from stofrum.errors import DomainError
+from stofrum.people.models import Person
+from stofrum.people.search import search
+from stofrum.people.services import get_person_for
+from stofrum.sites.models import Booth
+from stofrum.staff.access import get_site_for, staff_required
+from stofrum.staff.roles import Capability
+from stofrum.visits import services
+from stofrum.visits.board import board_for
+from stofrum.visits.forms import AssistanceForm, CheckInForm
+from stofrum.visits.models import Visit
+
+SEARCH_LIMIT = 8
+
+
+def _last_visit(person: Person, site) -> Visit | None:
+    return (
+        Visit.objects.filter(person=person).select_related("method")
+        .prefetch_related("substances").order_by("-checked_in_at").first()
+    )
+
+
+def _check_in_form(site, person, data=None) -> CheckInForm:
+    initial = {"person": person.code}
+    last = _last_visit(person, site)
+    if last is not None:
+        initial["substances"] = [s.code for s in last.substances.all()]
+        if site.intake_methods.filter(pk=last.method_id).exists():
+            initial["method"] = last.method.code
+    return CheckInForm(data, site=site, initial=initial)
+
+
+def _door_context(request, site, *, person=None, form=None, error=None, query=""):
+    can_door = request.user.can(Capability.PERSONS_REGISTER, site)
+    results = search(query, limit=SEARCH_LIMIT) if (query and can_door) else []
+    if person is not None and form is None:
+        form = _check_in_form(site, person)
+    return {
+        "site": site, "board": board_for(site), "can_door": can_door,
+        "query": query, "results": results, "person": person, "form": form, "error": error,
+    }
+
+
+@staff_required(Capability.SITE_BOARD)
+def door_view(request, slug):
+    """The site's page: the door (search, check in) beside the live board."""
+    site = get_site_for(request.user, slug, Capability.SITE_BOARD)
+    person = None
+    if code := request.GET.get("person", "").strip():
+        try:
+            person = get_person_for(request.user, code)
+        except DomainError:
+            messages.error(request, _("No person with that code."))
+    context = _door_context(request, site, person=person, query=request.GET.get("q", "").strip())
+    return render(request, "visits/door.html", context)
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_GET
+def search_fragment(request, slug):
+    """Search results as an HTML fragment for search-as-you-type."""
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    query = request.GET.get("q", "").strip()[:80]
+    results = search(query, limit=SEARCH_LIMIT) if query else []
+    return render(request, "visits/_search_results.html",
+                  {"site": site, "results": results, "query": query})
+
+
+@staff_required(Capability.SITE_BOARD)
+@require_GET
+def board_fragment(request, slug):
+    site = get_site_for(request.user, slug, Capability.SITE_BOARD)
+    can_door = request.user.can(Capability.PERSONS_REGISTER, site)
+    return render(request, "visits/_board.html",
+                  {"site": site, "board": board_for(site), "can_door": can_door})
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def check_in_view(request, slug):
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    try:
+        person = get_person_for(request.user, request.POST.get("person", ""))
+    except DomainError:
+        messages.error(request, _("No person with that code."))
+        return redirect("staff:site", slug=site.slug)
+    form = CheckInForm(request.POST, site=site)
+    error = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            assistant = None
+            if data["assisted_by"]:
+                assistant = get_person_for(request.user, data["assisted_by"])
+            visit = services.check_in(
+                request.user, person, site, data["substances"], data["method"],
+                assisted_by=assistant, assistant_assessment=data["assistant_assessment"])
+        except DomainError as exc:
+            error = exc.message if exc.code != "not_found" else _("No person with that code.")
+        else:
+            if visit.booth_id:
+                messages.success(request, _("%(alias)s checked in: booth %(booth)s.") % {
+                    "alias": person.alias, "booth": visit.booth.label})
+            else:
+                messages.success(request, _("%(alias)s is in the queue.") % {
+                    "alias": person.alias})
+            return redirect("staff:site", slug=site.slug)
+    context = _door_context(request, site, person=person, form=form, error=error)
+    return render(request, "visits/door.html", context, status=422 if error else 400)
+
+
+def _visit_action(request, slug, action):
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    try:
+        visit = services.get_visit_for(request.user, request.POST.get("visit", ""),
+                                       Capability.PERSONS_REGISTER)
+        if visit.site_id != site.pk:
+            raise DomainError("not_found", status=404)
+        action(visit)
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("Not found.")))
+    return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def check_out_view(request, slug):
+    cleaning = request.POST.get("cleaning") == "1"
+    return _visit_action(request, slug, lambda v: services.check_out(
+        request.user, v, cleaning=cleaning))
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def leave_queue_view(request, slug):
+    return _visit_action(request, slug, lambda v: services.leave_queue(request.user, v))
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def booth_ready_view(request, slug):
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    booth = Booth.objects.filter(site=site, pk=request.POST.get("booth") or 0).first()
+    if booth is not None:
+        services.booth_ready(request.user, booth)
+    return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def assisted_toggle_view(request, slug):
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    services.set_assisted_intake_available(request.user, site,
+                                           request.POST.get("available") == "1")
+    return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+def assistance_view(request, slug, visit_id):
+    """Add an assistant to an open visit, before the help is given."""
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    try:
+        visit = services.get_visit_for(request.user, visit_id, Capability.PERSONS_REGISTER)
+    except DomainError:
+        return redirect("staff:site", slug=site.slug)
+    form = AssistanceForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            assistant = get_person_for(request.user, form.cleaned_data["assisted_by"])
+            services.add_assistance(request.user, visit, assistant,
+                                    form.cleaned_data["assistant_assessment"])
+        except DomainError as exc:
+            error = exc.message if exc.code != "not_found" else _("No person with that code.")
+        else:
+            messages.success(request, _("Assisted intake recorded."))
+            return redirect("staff:site", slug=site.slug)
+    return render(request, "visits/assistance.html",
+                  {"site": site, "visit": visit, "form": form, "error": error},
+                  status=422 if error else 200)
