@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from stofrum.api import api
 from stofrum.audit.views import audit_list_view
+from stofrum.live.views import api_site_events
 from stofrum.staff.admin_site import install as install_admin_site
 from stofrum.views import healthz
 
@@ -10,10 +11,14 @@ install_admin_site()
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Streams stay plain async Django views; registered before the ninja API it extends.
+    path("api/v1/sites/<slug:slug>/events", api_site_events, name="api-site-events"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/audit/", audit_list_view, name="audit"),
+    path("staff/sites/<slug:slug>/", include("stofrum.visits.urls")),
+    path("staff/", include("stofrum.people.urls")),
     path("", include("stofrum.staff.urls")),
     path("", include("stofrum.public.urls")),
 ]

@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
@@ -85,7 +85,7 @@ def register(request, payload: PersonIn):
         request.auth, site, alias=payload.alias, birth_year=payload.birth_year,
         gender=payload.gender, municipality=payload.municipality,
         confirm_new=payload.confirm_new)
-    return 201, person_out(person)
+    return Status(201, person_out(person))
 
 
 @router.get("", response=list[PersonOut])
@@ -120,7 +120,7 @@ def first_aid_agreement(request, person_id: str, payload: AgreementIn):
     agreement = services.sign_first_aid_agreement(
         request.auth, person, site, signature=payload.signature,
         house_rules_shown=payload.house_rules_shown)
-    return 201, agreement_out(agreement)
+    return Status(201, agreement_out(agreement))
 
 
 @router.post("/{person_id}/merge", response=PersonOut)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
-from stofrum.people.folding import fold
+from stofrum.people.folding import fold, fold_loose
 
 # No 0/O, 1/I/L: codes are read aloud and typed at the door.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -31,6 +31,7 @@ class Person(models.Model):
     code = models.CharField(_("person code"), max_length=12, unique=True, default=new_person_code)
     alias = models.CharField(_("name or nickname"), max_length=80)
     alias_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    alias_loose = models.CharField(max_length=120, editable=False, default="")
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     municipality = models.CharField(_("home municipality"), max_length=20)
@@ -57,6 +58,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.alias_folded = fold(self.alias)
+        self.alias_loose = fold_loose(self.alias)
         super().save(*args, **kwargs)
 
     @property

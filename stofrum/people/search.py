@@ -1,9 +1,11 @@
 """Finding a person fast at the door: search as you type over the folded alias.
 
-Ranking is the same on both databases: exact match, then prefix of the alias, then prefix
-of a word in it, then trigram similarity (pg_trgm's definition, so typos still find the
-person), ties broken by the most recent visit. On PostgreSQL a pg_trgm GIN index narrows
-the candidates; on SQLite candidates are narrowed by birth year/gender and scored in Python.
+Two keys per alias: the strict fold (ø→oe, å→aa, æ→ae) and the loose one (ø→o, å→a,
+æ→a), because staff type Danish letters both ways. Ranking is the same on both databases:
+exact match, then the alias starting with the typed word, then any prefix, then a later
+word's prefix, then trigram similarity (pg_trgm's definition, so typos still find the
+person); ties go to the most recent visit. On PostgreSQL GIN trigram indexes narrow the
+candidates; on SQLite candidates are narrowed by birth year/gender and scored in Python.
 """
 
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.db.models import Max, Q
 
-from stofrum.people.folding import fold
+from stofrum.people.folding import fold, fold_loose
 from stofrum.people.models import Person
 
 SIMILARITY_THRESHOLD = 0.3
@@ -36,19 +38,26 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
-def score(query: str, alias_folded: str) -> float:
-    if not query:
+def score(query: str, alias: str) -> float:
+    """How well one folded query matches one folded alias (higher is better)."""
+    if not query or not alias:
         return 0.0
-    if alias_folded == query:
+    if alias == query:
         return 3.0
-    if alias_folded.startswith(query):
-        return 2.0 + len(query) / max(len(alias_folded), 1)
-    if any(word.startswith(query) for word in alias_folded.split()):
+    if alias.startswith(query + " "):
+        return 2.5
+    if alias.startswith(query):
+        return 2.0 + len(query) / len(alias)
+    if any(word.startswith(query) for word in alias.split()):
         return 1.5
-    sim = similarity(query, alias_folded)
-    if query in alias_folded:
+    sim = similarity(query, alias)
+    if query in alias:
         sim = max(sim, 0.5)
     return sim
+
+
+def best_score(query_strict: str, query_loose: str, alias_folded: str, alias_loose: str):
+    return max(score(query_strict, alias_folded), score(query_loose, alias_loose))
 
 
 @dataclass
@@ -57,38 +66,37 @@ class Match:
     score: float
 
 
-def _candidates(query: str, birth_year: int | None, gender: str | None):
+def _text_filter(strict: str, loose: str) -> Q:
+    q = Q()
+    for column, value in (("alias_folded", strict), ("alias_loose", loose)):
+        q |= Q(**{f"{column}__startswith": value}) | Q(**{f"{column}__contains": f" {value}"})
+        if connection.vendor == "postgresql":
+            # `%` uses the GIN trigram index and finds typos.
+            q |= Q(**{f"{column}__trigram_similar": value})
+    return q
+
+
+def _candidates(strict: str, loose: str, birth_year: int | None, gender: str | None):
     qs = Person.objects.active()
     if birth_year:
         qs = qs.filter(birth_year=birth_year)
     if gender:
         qs = qs.filter(gender=gender)
-    if connection.vendor == "postgresql":
-        # `%` uses the GIN trigram index; LIKE covers short prefixes the trigrams miss.
-        qs = qs.filter(
-            Q(alias_folded__trigram_similar=query)
-            | Q(alias_folded__startswith=query)
-            | Q(alias_folded__contains=f" {query}")
-        )
-    elif len(query) < 3:
-        qs = qs.filter(
-            Q(alias_folded__startswith=query) | Q(alias_folded__contains=f" {query}")
-        )
+    if connection.vendor == "postgresql" or len(loose) < 3:
+        qs = qs.filter(_text_filter(strict, loose))
     return qs
 
 
 def search(query: str, *, birth_year: int | None = None, gender: str | None = None,
            limit: int = 10) -> list[Match]:
-    """Ranked persons whose alias matches `query` (folded: case, æ/ae, ø/oe, å/aa, accents),
-    with typos tolerated. Optional exact filters on birth year and gender."""
-    folded = fold(query)
-    if not folded:
+    """Ranked persons whose alias matches `query` (case, æ/ae/a, ø/oe/o, å/aa/a and accents
+    fold together; typos tolerated). Optional exact filters on birth year and gender."""
+    strict, loose = fold(query), fold_loose(query)
+    if not strict:
         return []
-    rows = list(
-        _candidates(folded, birth_year, gender)
-        .values_list("pk", "alias_folded")
-    )
-    scored = [(pk, score(folded, alias)) for pk, alias in rows]
+    rows = _candidates(strict, loose, birth_year, gender).values_list(
+        "pk", "alias_folded", "alias_loose")
+    scored = [(pk, best_score(strict, loose, a, b)) for pk, a, b in rows]
     scored = [(pk, s) for pk, s in scored if s >= SIMILARITY_THRESHOLD]
     if not scored:
         return []
@@ -99,7 +107,7 @@ def search(query: str, *, birth_year: int | None = None, gender: str | None = No
         .annotate(last=Max("visits__checked_in_at")).values_list("pk", "last")
     )
     shortlist.sort(key=lambda item: (
-        -round(item[1], 3), -(last_visit.get(item[0]) or _EPOCH).timestamp(), item[0]))
+        -round(item[1], 3), -(last_visit.get(item[0]) or _EPOCH).timestamp(), str(item[0])))
     top = shortlist[:limit]
     people = Person.objects.in_bulk([pk for pk, _ in top])
     return [Match(people[pk], s) for pk, s in top]
@@ -108,13 +116,13 @@ def search(query: str, *, birth_year: int | None = None, gender: str | None = No
 def find_duplicates(alias: str, birth_year: int, gender: str) -> list[Person]:
     """Registered persons near-identical to a new registration: same birth year (±1, people
     misremember), same gender, and an alias at least DUPLICATE_THRESHOLD similar."""
-    folded = fold(alias)
-    if not folded:
+    strict, loose = fold(alias), fold_loose(alias)
+    if not strict:
         return []
     rows = Person.objects.active().filter(
         birth_year__in=[birth_year - 1, birth_year, birth_year + 1], gender=gender
-    ).values_list("pk", "alias_folded")
-    ids = [pk for pk, other in rows
-           if other == folded or similarity(folded, other) >= DUPLICATE_THRESHOLD]
+    ).values_list("pk", "alias_folded", "alias_loose")
+    ids = [pk for pk, a, b in rows
+           if a == strict or max(similarity(strict, a), similarity(loose, b))
+           >= DUPLICATE_THRESHOLD]
     return list(Person.objects.filter(pk__in=ids).order_by("alias"))
-

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from stofrum.api_auth import staff_auth
 from stofrum.staff import services
@@ -42,7 +42,7 @@ def create_token(request, payload: TokenIn):
 def revoke_token(request):
     """Revoke the bearer token used for this request."""
     services.revoke_api_token(request.auth, getattr(request, "api_token", None))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, auth=staff_auth)

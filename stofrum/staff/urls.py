@@ -1,6 +1,8 @@
 from django.urls import path
 
+from stofrum.live.views import page_site_events
 from stofrum.staff import views
+from stofrum.visits.views import door_view
 
 app_name = "staff"
 
@@ -10,5 +12,6 @@ urlpatterns = [
     path("login/enrol/", views.enrol_view, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
     path("staff/", views.home_view, name="home"),
-    path("staff/sites/<slug:slug>/", views.site_view, name="site"),
+    path("staff/sites/<slug:slug>/", door_view, name="site"),
+    path("staff/sites/<slug:slug>/events", page_site_events, name="site_events"),
 ]

@@ -2,7 +2,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.utils.dateparse import parse_datetime
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import staff_auth
@@ -116,7 +116,7 @@ def check_in(request, payload: VisitIn):
     visit = services.check_in(staff, person, site, payload.substances, payload.method,
                               assisted_by=assistant,
                               assistant_assessment=payload.assistant_assessment)
-    return 201, visit
+    return Status(201, visit)
 
 
 @router.get("", response=list[VisitOut])

@@ -1,5 +1,5 @@
-"""On PostgreSQL: pg_trgm and a GIN trigram index on the folded alias, so that search as
-you type stays fast with tens of thousands of persons. SQLite searches without it."""
+"""On PostgreSQL: pg_trgm and GIN trigram indexes on both alias keys, so that search as you
+type stays fast with tens of thousands of persons. SQLite searches without them."""
 
 from django.db import migrations
 
@@ -7,12 +7,12 @@ CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS people_person_alias_trgm
     ON people_person USING gin (alias_folded gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS people_person_alias_prefix
-    ON people_person (alias_folded varchar_pattern_ops);
+CREATE INDEX IF NOT EXISTS people_person_alias_loose_trgm
+    ON people_person USING gin (alias_loose gin_trgm_ops);
 """
 DROP = """
 DROP INDEX IF EXISTS people_person_alias_trgm;
-DROP INDEX IF EXISTS people_person_alias_prefix;
+DROP INDEX IF EXISTS people_person_alias_loose_trgm;
 """
 
 
@@ -27,6 +27,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0001_initial")]
+    dependencies = [("people", "0002_alias_loose")]
 
     operations = [migrations.RunPython(forwards, backwards)]
