@@ -77,7 +77,15 @@
     }
     var source = new EventSource(wrap.dataset.eventsUrl);
     source.addEventListener("board", refresh);
-    source.addEventListener("hello", function () { wrap.dataset.live = "on"; });
+    // After a (re)connection the board may have missed events: fetch it once.
+    var connectedBefore = false;
+    source.addEventListener("hello", function () {
+      wrap.dataset.live = "on";
+      if (connectedBefore) refresh();
+      connectedBefore = true;
+    });
+    // The server ends the stream when the session ended (logout, idle): show the login.
+    source.addEventListener("goodbye", function () { source.close(); window.location.reload(); });
     source.onerror = function () { wrap.dataset.live = "reconnecting"; };
     // Minutes on the tiles move on even when nothing happens.
     setInterval(refresh, 60000);
