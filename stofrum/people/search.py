@@ -83,8 +83,17 @@ def _candidates(strict: str, loose: str, birth_year: int | None, gender: str | N
     if gender:
         qs = qs.filter(gender=gender)
     if connection.vendor == "postgresql" or len(loose) < 3:
-        qs = qs.filter(_text_filter(strict, loose))
-    return qs
+        return qs.filter(_text_filter(strict, loose))
+    # SQLite has no trigram index: keep aliases sharing at least one inner trigram with
+    # the query (a typo rarely spoils them all), then score those in Python.
+    shared = Q()
+    for gram in sorted(_inner_trigrams(strict) | _inner_trigrams(loose))[:12]:
+        shared |= Q(alias_folded__contains=gram) | Q(alias_loose__contains=gram)
+    return qs.filter(shared)
+
+
+def _inner_trigrams(text: str) -> set[str]:
+    return {word[i:i + 3] for word in text.split() for i in range(len(word) - 2)}
 
 
 def search(query: str, *, birth_year: int | None = None, gender: str | None = None,
