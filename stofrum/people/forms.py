@@ -27,7 +27,10 @@ class RegisterForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signature = forms.CharField(
+        widget=forms.HiddenInput, required=True,
+        error_messages={"required": _("The person signs in the field with a finger or stylus.")},
+    )
     house_rules_shown = forms.BooleanField(
         label=_("The house rules have been shown and explained"), required=True,
         error_messages={"required": _("Show the house rules before the agreement is signed.")},

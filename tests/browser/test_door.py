@@ -1,0 +1,166 @@
+"""The door in a real browser: first visit with a drawn signature, check-in, a second
+screen's board updating by itself, check-out promoting the queue, a refusal in place,
+and a returning person checked in from the keyboard alone."""
+
+import json
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "stofrum-demo"
+
+
+class Api:
+    """The JSON API as the reception demo account, to set the scene quickly."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.token = self.call("POST", "/auth/token",
+                               {"username": "reception", "password": PASSWORD})["token"]
+
+    def call(self, method, path, body=None):
+        request = urllib.request.Request(
+            f"{self.base}/api/v1{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json",
+                     **({"Authorization": f"Bearer {self.token}"}
+                        if getattr(self, "token", None) else {})})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+
+    def person(self, alias, site="h17", gender="male", birth_year=1980):
+        person = self.call("POST", "/persons", {
+            "alias": alias, "birth_year": birth_year, "gender": gender,
+            "municipality": "101", "site": site, "confirm_new": True})
+        self.call("POST", f"/persons/{person['id']}/first-aid-agreement", {"site": site})
+        return person
+
+    def check_in(self, person, site, method="injection", substances=("heroin",)):
+        return self.call("POST", "/visits", {"person": person["id"], "site": site,
+                                             "method": method, "substances": list(substances)})
+
+
+def log_in(page, server_url, username="reception"):
+    page.goto(f"{server_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(re.compile(r".*/staff/$"))
+
+
+def shot(page, name):
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_first_visit_check_in_and_a_second_board_updates_without_reload(browser, server_url):
+    door = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    board = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(door, server_url)
+    log_in(board, server_url)
+    board.goto(f"{server_url}/staff/sites/h17/")
+    expect(board.locator("#board")).to_have_attribute("data-live", "on", timeout=10_000)
+
+    door.goto(f"{server_url}/staff/sites/h17/")
+    door.click("a[href$='/persons/new']")
+    door.fill("#id_alias", "Vibeke Første")
+    door.fill("#id_birth_year", "1977")
+    door.check("input[name=gender][value=female]")
+    door.select_option("#id_municipality", "147")
+    door.click("form.stack button[type=submit]")
+    expect(door.locator("#signature-pad")).to_be_visible()
+    door.locator("#signature-pad").scroll_into_view_if_needed()
+    box = door.locator("#signature-pad").bounding_box()
+    door.mouse.move(box["x"] + 30, box["y"] + 60)
+    door.mouse.down()
+    door.mouse.move(box["x"] + 160, box["y"] + 110, steps=12)
+    door.mouse.move(box["x"] + 300, box["y"] + 40, steps=12)
+    door.mouse.up()
+    door.check("#id_house_rules_shown")
+    door.check("#id_signed")
+    shot(door, "door-first-visit-signed")
+    door.click("#sign-form button[type=submit]")
+    expect(door.locator("#check-in-form")).to_be_visible()
+    door.check("input[name=substances][value=heroin]")
+    door.click("#check-in-submit")
+    expect(door.locator(".message.success")).to_contain_text(re.compile(r"I\d+"))
+
+    # The other screen shows her in a booth, without a reload.
+    tile = board.locator(".booth.occupied", has_text="Vibeke Første")
+    expect(tile).to_be_visible(timeout=5_000)
+    shot(board, "door-second-board-updated")
+
+    # The signature was stored with the agreement.
+    code = tile.locator("code").inner_text()
+    agreement = door.context.request.get(f"{server_url}/staff/persons/{code}/agreement")
+    assert "data:image/png;base64," in agreement.text()
+
+
+def test_check_out_gives_the_booth_to_the_queued_person(browser, server_url):
+    api = Api(server_url)
+    people = [api.person(f"Kø {n}") for n in range(9)]
+    visits = [api.check_in(p, "h17", method="smoking", substances=("crack",)) for p in people]
+    assert [v["state"] for v in visits].count("queued") == 1
+    door = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    board = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(door, server_url)
+    log_in(board, server_url)
+    board.goto(f"{server_url}/staff/sites/h17/")
+    expect(board.locator("#board")).to_have_attribute("data-live", "on", timeout=10_000)
+    expect(board.locator("[data-queue-person]")).to_contain_text("Kø 8")
+
+    door.goto(f"{server_url}/staff/sites/h17/")
+    door.locator(".booth.occupied", has_text="Kø 0").get_by_role(
+        "button", name=re.compile("Check ud|Check out")).click()
+    expect(board.locator(".booth.occupied", has_text="Kø 8")).to_be_visible(timeout=5_000)
+    expect(board.locator("[data-queue-person]")).to_have_count(0)
+    shot(board, "door-queue-promoted")
+
+
+def test_a_refused_check_in_shows_its_message(browser, server_url):
+    api = Api(server_url)
+    person = api.person("Hashrygeren", site="skyen")
+    page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(page, server_url)
+    page.goto(f"{server_url}/staff/sites/skyen/?person={person['code']}")
+    page.check("input[name=substances][value=cannabis]")
+    page.check("input[name=method][value=smoking]")
+    page.click("#check-in-submit")
+    expect(page.locator("#form-error")).to_contain_text(re.compile("[Hh]ash"))
+    expect(page.locator("input[name=substances][value=cannabis]")).to_be_checked()
+    shot(page, "door-refused")
+
+
+def test_a_returning_person_is_checked_in_with_five_keystrokes(browser, server_url):
+    api = Api(server_url)
+    person = api.person("Søren", site="skyen")
+    first = api.check_in(person, "skyen", substances=("heroin", "cocaine"))
+    api.call("POST", f"/visits/{first['id']}/checkout", {})
+    page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(page, server_url)
+    page.goto(f"{server_url}/staff/sites/skyen/")
+    expect(page.locator("#person-search")).to_be_focused()
+
+    keystrokes = 0
+    for key in "sør":
+        page.keyboard.type(key)
+        keystrokes += 1
+    selected = page.locator("[role=option][aria-selected=true]")
+    expect(selected).to_contain_text("Søren")
+    page.keyboard.press("Enter")
+    keystrokes += 1
+    expect(page.locator("#check-in-submit")).to_be_focused()
+    expect(page.locator("input[name=substances][value=heroin]")).to_be_checked()
+    expect(page.locator("input[name=substances][value=cocaine]")).to_be_checked()
+    page.keyboard.press("Enter")
+    keystrokes += 1
+    expect(page.locator(".message.success")).to_contain_text("Søren")
+    assert keystrokes == 5
+    shot(page, "door-keyboard-check-in")
