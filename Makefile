@@ -46,8 +46,11 @@ test-browser: install
 	elif [ -n "$$CI" ]; then echo "chromium is required in CI: apt-get install chromium"; exit 1; \
 	else echo "SKIPPED the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"; fi
 
+# Update the Danish catalogue after changing user-facing text; translate the new entries
+# (scripts/fill-po helps), then compile. The compiled .mo is committed.
 messages: install
-	cd stofrum && ../$(PY) ../manage.py makemessages -l da --no-location --no-obsolete
+	$(PY) manage.py makemessages -l da --no-location --no-obsolete \
+	  --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='*/tests/*' --ignore='bench/*'
 	cd stofrum && ../$(PY) ../manage.py compilemessages -l da
 
 bench: install

@@ -10,10 +10,12 @@ from django.utils import translation
 PO = Path(settings.BASE_DIR) / "stofrum" / "locale" / "da" / "LC_MESSAGES" / "django.po"
 
 
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
 def _unquote(lines: list[str]) -> str:
     text = "".join(re.match(r'^\s*"(.*)"\s*$', line).group(1) for line in lines)
-    return text.encode("latin-1", "backslashreplace").decode("unicode_escape").encode(
-        "latin-1").decode("utf-8")
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
 
 
 def po_entries():

@@ -118,7 +118,7 @@ def test_check_out_gives_the_booth_to_the_queued_person(browser, server_url):
 
     door.goto(f"{server_url}/staff/sites/h17/")
     door.locator(".booth.occupied", has_text="Kø 0").get_by_role(
-        "button", name=re.compile("Check ud|Check out")).click()
+        "button", name=re.compile("Tjek ud|Check out")).click()
     expect(board.locator(".booth.occupied", has_text="Kø 8")).to_be_visible(timeout=5_000)
     expect(board.locator("[data-queue-person]")).to_have_count(0)
     shot(board, "door-queue-promoted")
