@@ -92,6 +92,11 @@ class Site(models.Model):
                 counts[booth.method.code] = counts.get(booth.method.code, 0) + 1
         return counts
 
+    def booth_summary(self) -> list[tuple["IntakeMethod", int]]:
+        """(intake method, active booths) for each method the site offers."""
+        counts = self.booth_counts()
+        return [(m, counts.get(m.code, 0)) for m in self.intake_methods.all()]
+
     def is_open_at(self, moment: datetime) -> bool:
         """Whether the site is in operation and within its opening hours at `moment`."""
         if self.status != SiteStatus.OPEN:
