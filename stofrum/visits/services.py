@@ -135,9 +135,11 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
             visit.save()
     except IntegrityError as exc:  # a concurrent check-in of the same person won
         raise Conflict("already_checked_in") from exc
-    visit.substances.set(substances)
-    _fill_free_booths(site, method, booths, now)
-    visit.refresh_from_db(fields=["state", "booth", "booth_at"])
+    Visit.substances.through.objects.bulk_create(
+        Visit.substances.through(visit_id=visit.pk, substance_id=s.pk) for s in substances)
+    for promoted in _fill_free_booths(site, method, booths, now):
+        if promoted.pk == visit.pk:
+            visit.state, visit.booth, visit.booth_at = promoted.state, promoted.booth, now
     record(staff, "visits.checked_in", visit, site=site, summary=person.code,
            changes={"state": visit.state, "method": method.code,
                     "substances": sorted(s.code for s in substances),
