@@ -24,7 +24,7 @@ run: install
 	$(PY) manage.py seed_sites
 	$(PY) manage.py seed_demo_accounts
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/uvicorn stofrum.asgi:application --host $(HOST) --port $(PORT)
+	$(VENV)/bin/uvicorn stofrum.asgi:application --host $(HOST) --port $(PORT) --no-access-log
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,20 @@
+import logging
+import time
+
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
 from stofrum.audit.context import RequestContext, bound, new_request_id
+
+
+access_log = logging.getLogger("stofrum.access")
+
+
+def log_access(request, response, started: float) -> None:
+    # The path only: query strings can carry what staff typed (an alias in a search), and
+    # request bodies are never logged. The server's own access log is switched off.
+    access_log.info("%s %s %s %.0fms rid=%s", request.method, request.path,
+                    response.status_code, (time.perf_counter() - started) * 1000,
+                    request.request_id)
 
 
 def client_address(request) -> str | None:
@@ -26,13 +40,17 @@ class RequestContextMiddleware:
     def __call__(self, request):
         if iscoroutinefunction(self):
             return self.__acall__(request)
+        started = time.perf_counter()
         with bound(self._context(request)):
             response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
+        log_access(request, response, started)
         return response
 
     async def __acall__(self, request):
+        started = time.perf_counter()
         with bound(self._context(request)):
             response = await self.get_response(request)
         response["X-Request-ID"] = request.request_id
+        log_access(request, response, started)
         return response
