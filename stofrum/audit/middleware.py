@@ -5,7 +5,6 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
 from stofrum.audit.context import RequestContext, bound, new_request_id
 
-
 access_log = logging.getLogger("stofrum.access")
 
 
