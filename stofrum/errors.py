@@ -95,3 +95,7 @@ MESSAGES.update({
     "unknown_substance": _("Unknown substance."),
     "open_visits": _("Both persons have an open visit; check one of them out first."),
 })
+
+MESSAGES.update({
+    "incident_closed": _("The incident is closed."),
+})

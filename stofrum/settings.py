@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "stofrum.people",
     "stofrum.visits",
     "stofrum.conduct",
+    "stofrum.health",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,10 @@ STOFRUM_API_TOKEN_HOURS = envint("STOFRUM_API_TOKEN_HOURS", 12, minimum=1)
 # checklist uses 30 minutes; DOMAIN.md §12).
 STOFRUM_BOOTH_AMBER_MINUTES = envint("STOFRUM_BOOTH_AMBER_MINUTES", 20, minimum=1)
 STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
+
+# The incident screen reminds staff when this long has passed since the last naloxone
+# dose without improvement recorded (2–3 minutes is the usual re-dose interval).
+STOFRUM_NALOXONE_REDOSE_SECONDS = envint("STOFRUM_NALOXONE_REDOSE_SECONDS", 150, minimum=30)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "da"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/audit/", audit_list_view, name="audit"),
     path("staff/sites/<slug:slug>/", include("stofrum.visits.urls")),
     path("staff/", include("stofrum.people.urls")),
+    path("staff/", include("stofrum.health.urls")),
     path("", include("stofrum.staff.urls")),
     path("", include("stofrum.public.urls")),
 ]

@@ -30,6 +30,7 @@ class Board:
     queue: list[Visit]
     generated_at: datetime
     methods: list = field(default_factory=list)
+    incidents: list = field(default_factory=list)
 
     def tiles_for(self, method_code: str) -> list[BoothTile]:
         return [t for t in self.tiles if t.booth.method.code == method_code]
@@ -73,11 +74,23 @@ def board_for(site, now: datetime | None = None) -> Board:
             tiles.append(BoothTile(booth, BoothState.FREE))
     queue = list(_open_visits(site, VisitState.QUEUED))
     return Board(site=site, tiles=tiles, queue=queue, generated_at=now,
-                 methods=list(site.intake_methods.all()))
+                 methods=list(site.intake_methods.all()), incidents=open_incidents(site))
+
+
+def open_incidents(site) -> list:
+    from stofrum.health.models import Incident
+
+    return list(
+        Incident.objects.open().filter(site=site)
+        .select_related("person", "booth").prefetch_related("responders__staff")
+        .order_by("started_at")
+    )
 
 
 def board_as_json(board: Board) -> dict:
     """The board in API.md's shape."""
+    from stofrum.health.services import alarm_payload
+
     def visit_json(v: Visit | None):
         if v is None:
             return None
@@ -103,5 +116,5 @@ def board_as_json(board: Board) -> dict:
              "method": v.method.code, "since": v.checked_in_at.isoformat(), "position": i}
             for i, v in enumerate(board.queue, start=1)
         ],
-        "open_incidents": [],
+        "open_incidents": [alarm_payload(i) for i in board.incidents],
     }

@@ -45,6 +45,7 @@ def _door_context(request, site, *, person=None, form=None, error=None, query=""
         form = _check_in_form(site, person)
     return {
         "site": site, "board": board_for(site), "can_door": can_door,
+        "can_respond": request.user.can(Capability.INCIDENTS_RESPOND, site),
         "query": query, "results": results, "person": person, "form": form, "error": error,
     }
 
@@ -78,9 +79,10 @@ def search_fragment(request, slug):
 @require_GET
 def board_fragment(request, slug):
     site = get_site_for(request.user, slug, Capability.SITE_BOARD)
-    can_door = request.user.can(Capability.PERSONS_REGISTER, site)
-    return render(request, "visits/_board.html",
-                  {"site": site, "board": board_for(site), "can_door": can_door})
+    return render(request, "visits/_board.html", {
+        "site": site, "board": board_for(site),
+        "can_door": request.user.can(Capability.PERSONS_REGISTER, site),
+        "can_respond": request.user.can(Capability.INCIDENTS_RESPOND, site)})
 
 
 @staff_required(Capability.PERSONS_REGISTER)

@@ -1,0 +1,98 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class Incident(models.Model):
+    """An overdose or other acute event at a site: the alarm, then the record."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="incidents")
+    kind = models.CharField(_("kind"), max_length=30, choices=IncidentKind.choices)
+    visit = models.ForeignKey("visits.Visit", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="incidents")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="incidents")
+    booth = models.ForeignKey("sites.Booth", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    started_at = models.DateTimeField(_("onset"), default=timezone.now)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices,
+                               blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [models.Index(fields=["site", "closed_at", "started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | ~models.Q(outcome=""),
+                name="incident_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site.slug} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Responder(models.Model):
+    """A staff member who acknowledged the alarm ("I'm on it")."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="responders")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [models.UniqueConstraint(fields=["incident", "staff"],
+                                               name="responder_once_per_incident")]
+
+    def __str__(self):
+        return f"{self.staff} on {self.incident_id}"
+
+
+class Intervention(models.Model):
+    """One thing done during an incident, with its time (editable afterwards, audited)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT,
+                                 related_name="interventions")
+    kind = models.CharField(_("intervention"), max_length=30, choices=InterventionKind.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    dose_mg = models.DecimalField(_("dose (mg)"), max_digits=5, decimal_places=2, null=True,
+                                  blank=True)
+    route = models.CharField(_("route"), max_length=4, choices=NaloxoneRoute.choices,
+                             blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "recorded_at"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+
+    def __str__(self):
+        return f"{self.kind} {self.at:%H:%M:%S}"

@@ -1,0 +1,103 @@
+"""The alarm and the incident screen: one tap to raise, large buttons while it happens."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from stofrum.errors import DomainError
+from stofrum.health import services
+from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
+from stofrum.health.models import Incident
+from stofrum.staff.access import get_site_for, staff_required
+from stofrum.staff.roles import Capability
+from stofrum.visits.board import open_incidents
+from stofrum.visits.services import get_visit_for
+
+NALOXONE_DOSES = ["0.4", "0.8", "1.6", "2.0"]
+
+
+@staff_required(Capability.INCIDENTS_RESPOND)
+@require_POST
+def raise_alarm_view(request, slug):
+    """One tap on a booth tile (or the site's alarm button) raises the alarm."""
+    site = get_site_for(request.user, slug, Capability.INCIDENTS_RESPOND)
+    kind = request.POST.get("kind") or IncidentKind.OVERDOSE_OPIOID
+    try:
+        visit = None
+        if request.POST.get("visit"):
+            visit = get_visit_for(request.user, request.POST["visit"],
+                                  Capability.INCIDENTS_RESPOND)
+        incident = services.raise_alarm(request.user, site, kind, visit=visit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("staff:site", slug=site.slug)
+    return redirect("health:incident", incident_id=incident.pk)
+
+
+@staff_required(Capability.INCIDENTS_RESPOND)
+@require_GET
+def open_alarms_view(request, slug):
+    """The site's open incidents as JSON, for the alarm banner on every staff page."""
+    site = get_site_for(request.user, slug, Capability.INCIDENTS_RESPOND)
+    return JsonResponse({"incidents": [services.alarm_payload(i) for i in open_incidents(site)]})
+
+
+def _incident(request, incident_id) -> Incident:
+    try:
+        return services.get_incident_for(request.user, incident_id)
+    except DomainError:
+        raise Http404 from None
+
+
+def _parse_time(incident, value: str):
+    """A clock time typed on the incident screen, on the incident's (Copenhagen) day."""
+    try:
+        clock = datetime.strptime(value.strip(), "%H:%M:%S" if value.count(":") == 2
+                                  else "%H:%M").time()
+    except ValueError:
+        raise DomainError("invalid_input", status=400, field="at") from None
+    day = timezone.localtime(incident.started_at).date()
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+@staff_required(Capability.INCIDENTS_RESPOND)
+def incident_view(request, incident_id):
+    """During the event: who responds, big buttons for what is done, the timeline;
+    afterwards: corrected times and the outcome."""
+    incident = _incident(request, incident_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "acknowledge":
+                services.acknowledge(request.user, incident)
+            elif action == "intervention":
+                services.record_intervention(
+                    request.user, incident, request.POST.get("kind", ""),
+                    dose_mg=request.POST.get("dose_mg") or None,
+                    route=request.POST.get("route", ""), note=request.POST.get("note", ""))
+            elif action == "correct_time":
+                intervention = incident.interventions.get(pk=request.POST.get("intervention"))
+                services.correct_intervention_time(
+                    request.user, intervention, _parse_time(incident, request.POST["at"]))
+            elif action == "close":
+                services.close_incident(request.user, incident, request.POST.get("outcome", ""))
+                return redirect("staff:site", slug=incident.site.slug)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except (KeyError, ValueError, incident.interventions.model.DoesNotExist):
+            messages.error(request, DomainError("invalid_input").message)
+        return redirect("health:incident", incident_id=incident.pk)
+    interventions = list(incident.interventions.select_related("recorded_by"))
+    return render(request, "health/incident.html", {
+        "incident": incident, "site": incident.site, "interventions": interventions,
+        "responders": incident.responders.select_related("staff"),
+        "reminder_due": services.naloxone_reminder_due(incident),
+        "intervention_kinds": [k for k in InterventionKind if k != InterventionKind.NALOXONE],
+        "naloxone_doses": NALOXONE_DOSES, "routes": NaloxoneRoute.choices,
+        "outcomes": Outcome.choices,
+        "redose_seconds": services.settings.STOFRUM_NALOXONE_REDOSE_SECONDS,
+    })
