@@ -79,7 +79,8 @@ def _http_error(request, exc: HttpError):
     codes = {400: "invalid_input", 401: "not_authenticated", 403: "forbidden",
              404: "not_found", 405: "method_not_allowed", 429: "too_many_requests"}
     code = codes.get(exc.status_code, "error")
-    return error_response(request, code, exc.status_code, message=str(exc))
+    return error_response(request, code, exc.status_code,
+                          message=MESSAGES.get(code) or str(exc))
 
 
 @api.exception_handler(Exception)
@@ -95,3 +96,4 @@ api.add_router("/persons", "stofrum.people.api.router")
 api.add_router("/visits", "stofrum.visits.api.router")
 api.add_router("/sites", "stofrum.visits.api.board_router")
 api.add_router("/incidents", "stofrum.health.api.router")
+api.add_router("/journal", "stofrum.health.api.journal_router")

@@ -71,6 +71,8 @@ MESSAGES = {
     "username_taken": _("That username is already in use."),
     "weak_password": _("The password is too weak."),
     "internal_error": _("Something went wrong on our side. It has been logged."),
+    "method_not_allowed": _("That method is not allowed here."),
+    "too_many_requests": _("Too many requests. Try again shortly."),
 }
 
 MESSAGES.update({
@@ -98,4 +100,7 @@ MESSAGES.update({
 
 MESSAGES.update({
     "incident_closed": _("The incident is closed."),
+    "reason_required": _("Give a reason for showing the full CPR number."),
+    "no_consent": _("The person has not consented to disclosure to the Region."),
+    "invalid_cpr": _("That is not a valid CPR number (DDMMYY-SSSS)."),
 })

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "stofrum.audit.middleware.RequestContextMiddleware",
+    "stofrum.api_middleware.ApiMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stofrum.locale_middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +158,10 @@ STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
 # The incident screen reminds staff when this long has passed since the last naloxone
 # dose without improvement recorded (2–3 minutes is the usual re-dose interval).
 STOFRUM_NALOXONE_REDOSE_SECONDS = envint("STOFRUM_NALOXONE_REDOSE_SECONDS", 150, minimum=30)
+
+# Health records are kept at least 10 years after the last entry (Danish rules on patient
+# records, journalføringsbekendtgørelsen); each record carries its keep-until date.
+STOFRUM_JOURNAL_RETENTION_YEARS = envint("STOFRUM_JOURNAL_RETENTION_YEARS", 10, minimum=10)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "da"

@@ -10,12 +10,13 @@ from stofrum.errors import InvalidInput
 
 
 def _moment(raw: str, field: str, end_of_day: bool = False):
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        if day is None:
-            raise InvalidInput("invalid_input", field=field)
+    day = parse_date(raw) if len(raw) == 10 else None
+    if day is not None:  # a whole day: `until` includes it
         value = datetime.combine(day, time.max if end_of_day else time.min)
+    else:
+        value = parse_datetime(raw)
+        if value is None:
+            raise InvalidInput("invalid_input", field=field)
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -127,3 +127,97 @@ def close(request, incident_id: str, payload: CloseIn):
     """Close with the outcome; the alarm disappears everywhere."""
     return incident_out(services.close_incident(request.auth, _incident(request, incident_id),
                                                 payload.outcome))
+
+
+class JournalIn(Schema):
+    cpr: str | None = None
+    fictitious: bool = False
+    birth_date: date | None = None
+    disclosure_consent: str
+    assessment: str
+    treatment: str
+    note: str = ""
+    treated_by: str = ""
+    treated_at: datetime | None = None
+
+
+class JournalCreated(Schema):
+    id: UUID
+    cpr_masked: str
+    fictitious: bool
+
+
+class JournalOut(Schema):
+    id: UUID
+    incident: UUID
+    site: str
+    written_by: str
+    written_at: datetime
+    treated_by: str
+    treated_at: datetime
+    assessment: str
+    treatment: str
+    information_given: str
+    disclosure_consent: str
+    cpr: str
+    cpr_masked: str
+    fictitious: bool
+    addendum_to: UUID | None
+    linked_journals: list[UUID]
+    retain_until: date
+
+
+class DisclosureIn(Schema):
+    to_whom: str
+
+
+def _journal(request, journal_id):
+    try:
+        UUID(str(journal_id))
+    except ValueError as exc:
+        raise NotFound() from exc
+    return services.get_journal_for(request.auth, journal_id)
+
+
+@router.post("/{incident_id}/journal", response={201: JournalCreated})
+def write_journal(request, incident_id: str, payload: JournalIn):
+    """Health staff write the journal: exactly one of `cpr` and `fictitious`."""
+    journal = services.write_journal(
+        request.auth, _incident(request, incident_id),
+        disclosure_consent=payload.disclosure_consent, assessment=payload.assessment,
+        treatment=payload.treatment, information_given=payload.note,
+        treated_by=payload.treated_by, treated_at=payload.treated_at,
+        cpr_number=payload.cpr, fictitious=payload.fictitious, birth_date=payload.birth_date)
+    shown = services.read_journal(request.auth, journal)
+    return Status(201, {"id": journal.pk, "cpr_masked": shown["cpr_masked"],
+                        "fictitious": journal.fictitious})
+
+
+journal_router = Router(tags=["health"], auth=staff_auth)
+
+
+@journal_router.get("/{journal_id}", response=JournalOut)
+def read_journal(request, journal_id: str, reveal: str = "", reason: str = ""):
+    """The record with the CPR number masked; `?reveal=cpr&reason=...` shows it (audited)."""
+    shown = services.read_journal(request.auth, _journal(request, journal_id),
+                                  reveal=reveal == "cpr", reason=reason)
+    j = shown["journal"]
+    return {
+        "id": j.pk, "incident": j.incident_id, "site": j.site.slug,
+        "written_by": j.written_by.username, "written_at": j.written_at,
+        "treated_by": j.treated_by, "treated_at": j.treated_at, "assessment": j.assessment,
+        "treatment": j.treatment, "information_given": j.information_given,
+        "disclosure_consent": j.disclosure_consent, "cpr": shown["cpr"],
+        "cpr_masked": shown["cpr_masked"], "fictitious": j.fictitious,
+        "addendum_to": j.addendum_to_id, "linked_journals": [x["id"] for x in shown["linked"]],
+        "retain_until": j.retain_until,
+    }
+
+
+@journal_router.post("/{journal_id}/disclosures", response={201: dict})
+def disclose(request, journal_id: str, payload: DisclosureIn):
+    """Record that the journal was passed to the Region (consent must be given)."""
+    disclosure = services.record_disclosure(request.auth, _journal(request, journal_id),
+                                            payload.to_whom)
+    return Status(201, {"id": disclosure.pk, "to_whom": disclosure.to_whom,
+                        "disclosed_at": disclosure.disclosed_at.isoformat()})

@@ -36,3 +36,9 @@ class Outcome(models.TextChoices):
     LEFT_AGAINST_ADVICE = "left_against_advice", _("Left against advice")
     DECEASED = "deceased", _("Deceased")
     OTHER = "other", _("Other")
+
+
+class DisclosureConsent(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    NOT_ASKED = "not_asked", _("Not asked")

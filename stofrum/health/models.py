@@ -5,7 +5,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
+from stofrum.health.choices import (
+    DisclosureConsent,
+    IncidentKind,
+    InterventionKind,
+    NaloxoneRoute,
+    Outcome,
+)
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -96,3 +102,67 @@ class Intervention(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.at:%H:%M:%S}"
+
+
+class AppendOnlyError(Exception):
+    """Journal records are never changed or deleted: a correction is an addendum."""
+
+
+class JournalRecord(models.Model):
+    """The health record written after treatment (journaliseringspligt).
+
+    The CPR number exists only here, encrypted (stofrum/health/vault.py), with a keyed hash
+    that links journals of the same patient. Append-only: the application never updates or
+    deletes a record, and on PostgreSQL a trigger refuses it; a correction is a new record
+    whose `addendum_to` points at the original.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="journals")
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
+    addendum_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="addenda")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+    treated_by = models.CharField(_("treated by"), max_length=300)
+    treated_at = models.DateTimeField(_("treated at"))
+    assessment = models.TextField(_("assessment"))
+    treatment = models.TextField(_("treatment given"))
+    information_given = models.TextField(_("information given to the person"), blank=True)
+    disclosure_consent = models.CharField(_("consent to disclose to the Region"), max_length=12,
+                                          choices=DisclosureConsent.choices)
+    cpr_ciphertext = models.BinaryField()
+    cpr_hash = models.CharField(max_length=64, db_index=True)
+    fictitious = models.BooleanField(_("fictitious CPR number"))
+    retain_until = models.DateField(_("keep until"))
+
+    class Meta:
+        ordering = ["-written_at"]
+        verbose_name = _("journal record")
+        verbose_name_plural = _("journal records")
+
+    def __str__(self):
+        return f"journal {self.pk} ({self.written_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("journal records cannot be changed; write an addendum")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("journal records cannot be deleted")
+
+
+class Disclosure(models.Model):
+    """Information from a journal passed to the Region, with the person's consent."""
+
+    journal = models.ForeignKey(JournalRecord, on_delete=models.PROTECT,
+                                related_name="disclosures")
+    to_whom = models.CharField(_("disclosed to"), max_length=200)
+    disclosed_at = models.DateTimeField(auto_now_add=True)
+    disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    def __str__(self):
+        return f"{self.journal_id} to {self.to_whom}"

@@ -1,7 +1,7 @@
 """Use cases of the overdose response: raise the alarm, respond, record what was done,
 close with an outcome. Every one is audited and announced to the site's screens."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -9,8 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stofrum.audit.services import record
-from stofrum.errors import Conflict, InvalidInput, NotFound
-from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
+from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
+from stofrum.health.choices import (
+    DisclosureConsent,
+    IncidentKind,
+    InterventionKind,
+    NaloxoneRoute,
+    Outcome,
+)
 from stofrum.health.models import Incident, Intervention, Responder
 from stofrum.live.publish import publish_after_commit
 from stofrum.staff.roles import Capability
@@ -188,3 +194,159 @@ def naloxone_reminder_due(incident: Incident, now=None) -> bool:
     if any(i.kind == InterventionKind.IMPROVEMENT and i.at >= last for i in interventions):
         return False
     return now - last >= timedelta(seconds=settings.STOFRUM_NALOXONE_REDOSE_SECONDS)
+
+
+# --- The health journal ----------------------------------------------------------------
+
+def _cpr_modules():
+    from stofrum.health import cpr, vault
+
+    return cpr, vault
+
+def get_journal_for(staff, journal_id):
+    """The journal record for health staff of its site; everyone else gets `not_found`."""
+    from stofrum.health.models import JournalRecord
+
+    journal = (JournalRecord.objects.select_related("incident", "site", "written_by",
+                                                     "incident__person")
+               .filter(pk=journal_id).first())
+    if journal is None or not staff.can(Capability.JOURNAL_WRITE, journal.site):
+        raise NotFound()
+    return journal
+
+
+def _approximate_birth_date(person, birth_date):
+    """The birth date for a fictitious number: as told, or 1 July of the birth year."""
+    if birth_date is not None:
+        return birth_date
+    if person is None:
+        raise InvalidInput("invalid_input", field="birth_date",
+                           reason="needed for a fictitious number without a person")
+    return date(person.birth_year, 7, 1)
+
+
+def _fictitious_for(incident, birth_date, gender):
+    """The person's earlier fictitious number if there is one (so their journals link),
+    else a new one that collides with no journal."""
+    from stofrum.health.models import JournalRecord
+
+    cpr, vault = _cpr_modules()
+    person = incident.person
+    if person is not None:
+        earlier = (JournalRecord.objects.filter(incident__person=person, fictitious=True)
+                   .order_by("-written_at").first())
+        if earlier is not None:
+            return vault.decrypt_cpr(bytes(earlier.cpr_ciphertext))
+    born = _approximate_birth_date(person, birth_date)
+    gender = gender or (person.gender if person is not None else "unknown")
+    number = cpr.generate_fictitious(
+        born, gender,
+        exists=lambda n: JournalRecord.objects.filter(cpr_hash=vault.cpr_hash(n)).exists())
+    return cpr.parse_any(number).digits
+
+
+@transaction.atomic
+def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessment: str,
+                  treatment: str, information_given: str = "", treated_by: str = "",
+                  treated_at=None, cpr_number: str | None = None, fictitious: bool = False,
+                  birth_date=None, gender: str | None = None, addendum_to=None):
+    """Write the journal record after treatment (health staff of the site only).
+
+    Exactly one of `cpr_number` (validated: real date, century from the 7th digit, no
+    modulus 11) and `fictitious` (generated in the CPR office's form for replacement
+    numbers, or the person's earlier one). The number is stored encrypted with a keyed hash.
+    Refuses `not_found`, `invalid_cpr` (422), `invalid_input` (400).
+    Emits `health.journal.written` (no CPR in the trail).
+    """
+    from stofrum.health.models import JournalRecord
+
+    cpr, vault = _cpr_modules()
+    incident = get_incident_for(staff, incident.pk)
+    if not staff.can(Capability.JOURNAL_WRITE, incident.site):
+        raise NotFound()
+    if bool(cpr_number) == bool(fictitious):
+        raise InvalidInput("invalid_input", field="cpr",
+                           reason="exactly one of cpr and fictitious")
+    if disclosure_consent not in DisclosureConsent.values:
+        raise InvalidInput("invalid_input", field="disclosure_consent")
+    assessment, treatment = (assessment or "").strip(), (treatment or "").strip()
+    if not assessment or not treatment:
+        raise InvalidInput("invalid_input", field="assessment" if not assessment
+                           else "treatment")
+    if addendum_to is not None and addendum_to.incident_id != incident.pk:
+        raise InvalidInput("invalid_input", field="addendum_to")
+    digits = (cpr.parse_cpr(cpr_number).digits if cpr_number
+              else _fictitious_for(incident, birth_date, gender))
+    now = timezone.now()
+    journal = JournalRecord.objects.create(
+        incident=incident, site=incident.site, addendum_to=addendum_to, written_by=staff,
+        treated_by=(treated_by or staff.get_full_name() or staff.username)[:300],
+        treated_at=_moment(treated_at, "treated_at", not_before=incident.started_at),
+        assessment=assessment, treatment=treatment,
+        information_given=(information_given or "").strip(),
+        disclosure_consent=disclosure_consent, cpr_ciphertext=vault.encrypt_cpr(digits),
+        cpr_hash=vault.cpr_hash(digits), fictitious=not cpr_number,
+        retain_until=(timezone.localdate(now)
+                      + timedelta(days=365 * settings.STOFRUM_JOURNAL_RETENTION_YEARS + 3)),
+    )
+    record(staff, "health.journal.written", journal, site=incident.site,
+           summary="addendum" if addendum_to else "",
+           changes={"fictitious": journal.fictitious, "consent": disclosure_consent})
+    return journal
+
+
+def read_journal(staff, journal, *, reveal: bool = False, reason: str = "") -> dict:
+    """The record for display with the CPR number masked (DDMMYY-XXXX); `reveal` shows it in
+    full, only with a reason. Every read is audited (`health.journal.read`,
+    `health.journal.cpr_revealed`). Refuses `reason_required` (422)."""
+    from stofrum.health.models import JournalRecord
+
+    cpr, vault = _cpr_modules()
+    journal = get_journal_for(staff, journal.pk)
+    reason = (reason or "").strip()
+    if reveal and not reason:
+        raise DomainError("reason_required")
+    digits = vault.decrypt_cpr(bytes(journal.cpr_ciphertext))
+    with transaction.atomic():
+        record(staff, "health.journal.cpr_revealed" if reveal else "health.journal.read",
+               journal, site=journal.site, summary=reason[:200])
+    linked = (JournalRecord.objects.filter(cpr_hash=journal.cpr_hash)
+              .exclude(pk=journal.pk).order_by("-written_at").values_list("pk", "written_at"))
+    return {
+        "journal": journal,
+        "cpr": cpr.format_cpr(digits) if reveal else cpr.mask(digits),
+        "cpr_masked": cpr.mask(digits), "revealed": reveal,
+        "linked": [{"id": pk, "written_at": at} for pk, at in linked],
+        "addenda": list(journal.addenda.order_by("written_at")),
+    }
+
+
+@transaction.atomic
+def record_disclosure(staff, journal, to_whom: str):
+    """Record that the journal was passed to the Region; only with consent given.
+    Refuses `no_consent` (422), `invalid_input`. Emits `health.journal.disclosed`."""
+    from stofrum.health.models import Disclosure
+
+    journal = get_journal_for(staff, journal.pk)
+    if journal.disclosure_consent != DisclosureConsent.GIVEN:
+        raise DomainError("no_consent")
+    to_whom = (to_whom or "").strip()
+    if not to_whom or len(to_whom) > 200:
+        raise InvalidInput("invalid_input", field="to_whom")
+    disclosure = Disclosure.objects.create(journal=journal, to_whom=to_whom,
+                                           disclosed_by=staff)
+    record(staff, "health.journal.disclosed", journal, site=journal.site, summary=to_whom)
+    return disclosure
+
+
+def treatment_from_timeline(incident: Incident) -> str:
+    """The treatment text pre-filled from the interventions, one line each."""
+    lines = []
+    for i in incident.interventions.order_by("at"):
+        line = f"{timezone.localtime(i.at):%H:%M:%S} {i.get_kind_display()}"
+        if i.dose_mg:
+            line += f" {i.dose_mg} mg"
+        if i.route:
+            line += f" ({i.get_route_display()})"
+        lines.append(line)
+    return "\n".join(lines)

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.errors import DomainError
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
+from stofrum.health.forms import DisclosureForm, JournalForm, RevealForm
 from stofrum.health.models import Incident
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
@@ -100,4 +102,96 @@ def incident_view(request, incident_id):
         "naloxone_doses": NALOXONE_DOSES, "routes": NaloxoneRoute.choices,
         "outcomes": Outcome.choices,
         "redose_seconds": services.settings.STOFRUM_NALOXONE_REDOSE_SECONDS,
+        "can_journal": request.user.can(Capability.JOURNAL_WRITE, incident.site),
+        "journals": incident.journals.select_related("written_by").order_by("written_at")
+        if request.user.can(Capability.JOURNAL_WRITE, incident.site) else [],
     })
+
+
+def _journal(request, journal_id):
+    try:
+        return services.get_journal_for(request.user, journal_id)
+    except DomainError:
+        raise Http404 from None
+
+
+@staff_required(Capability.JOURNAL_WRITE)
+def write_journal_view(request, incident_id):
+    """Health staff write the journal after treatment (CPR or a fictitious number)."""
+    incident = _incident(request, incident_id)
+    if not request.user.can(Capability.JOURNAL_WRITE, incident.site):
+        raise Http404
+    addendum_to = None
+    if request.GET.get("addendum_to") or request.POST.get("addendum_to"):
+        addendum_to = _journal(request, request.GET.get("addendum_to")
+                               or request.POST.get("addendum_to"))
+    initial = {
+        "treated_by": ", ".join(r.staff.get_full_name() or r.staff.username
+                                for r in incident.responders.select_related("staff"))
+        or request.user.username,
+        "treatment": services.treatment_from_timeline(incident),
+    }
+    form = JournalForm(request.POST or None, initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            journal = services.write_journal(
+                request.user, incident, disclosure_consent=data["disclosure_consent"],
+                assessment=data["assessment"], treatment=data["treatment"],
+                information_given=data["information_given"], treated_by=data["treated_by"],
+                cpr_number=data["cpr"] if data["patient_id"] == "cpr" else None,
+                fictitious=data["patient_id"] == "fictitious", birth_date=data["birth_date"],
+                addendum_to=addendum_to)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("health:journal", journal_id=journal.pk)
+    return render(request, "health/journal_form.html", {
+        "incident": incident, "site": incident.site, "form": form, "error": error,
+        "addendum_to": addendum_to,
+    }, status=(422 if error else 400) if request.method == "POST" else 200)
+
+
+@staff_required(Capability.JOURNAL_WRITE)
+def journal_view(request, journal_id):
+    """The record, CPR masked; revealing it is an explicit, audited action with a reason."""
+    journal = _journal(request, journal_id)
+    reveal_form = RevealForm(request.POST if request.POST.get("action") == "reveal" else None)
+    disclosure_form = DisclosureForm(request.POST if request.POST.get("action") == "disclose"
+                                     else None)
+    reveal, reason, error = False, "", None
+    if request.method == "POST":
+        if request.POST.get("action") == "reveal" and reveal_form.is_valid():
+            reveal, reason = True, reveal_form.cleaned_data["reason"]
+        elif request.POST.get("action") == "disclose" and disclosure_form.is_valid():
+            try:
+                services.record_disclosure(request.user, journal,
+                                           disclosure_form.cleaned_data["to_whom"])
+            except DomainError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("The disclosure is recorded."))
+                return redirect("health:journal", journal_id=journal.pk)
+    try:
+        shown = services.read_journal(request.user, journal, reveal=reveal, reason=reason)
+    except DomainError as exc:
+        error = exc.message
+        shown = services.read_journal(request.user, journal)
+    return render(request, "health/journal.html", {
+        **shown, "site": journal.site, "reveal_form": reveal_form,
+        "disclosure_form": disclosure_form, "error": error,
+        "disclosures": journal.disclosures.select_related("disclosed_by"),
+    })
+
+
+@staff_required(Capability.JOURNAL_WRITE)
+def journal_extract_view(request, journal_id):
+    """A printable extract for the Region, only when the person consented (audited read)."""
+    journal = _journal(request, journal_id)
+    if journal.disclosure_consent != "given":
+        messages.error(request, DomainError("no_consent").message)
+        return redirect("health:journal", journal_id=journal.pk)
+    shown = services.read_journal(request.user, journal, reveal=True,
+                                  reason="extract for the Region")
+    return render(request, "health/journal_extract.html", {**shown, "site": journal.site})

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -20,9 +21,26 @@ def install() -> None:
         )
 
     def login(request, extra_context=None):
+        if is_fully_authenticated(request.user):
+            # Signed in but not an administrator: sending them to the login page would
+            # only bounce them back here.
+            raise PermissionDenied
         return redirect(f"{reverse('staff:login')}?next={request.GET.get('next', '/admin/')}")
+
+    original_admin_view = site.admin_view
+
+    def admin_view(view, cacheable=False):
+        wrapped = original_admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            if is_fully_authenticated(request.user) and not has_permission(request):
+                raise PermissionDenied
+            return wrapped(request, *args, **kwargs)
+
+        return guarded
 
     site.has_permission = has_permission
     site.login = login
+    site.admin_view = admin_view
     site.site_header = "Stofrum"
     site.site_title = "Stofrum"

@@ -7,7 +7,23 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from stofrum.staff.roles import ALL_SITES_ROLES, TWO_FACTOR_ROLES, Role, capabilities_of
+from stofrum.staff.roles import (
+    ALL_SITES_ROLES,
+    TWO_FACTOR_ROLES,
+    Capability,
+    Role,
+    capabilities_of,
+)
+
+
+# Which Django admin apps a capability opens, and whether only for reading. Health data,
+# persons and visits are never edited in the admin.
+ADMIN_APPS = {
+    "sites": (Capability.SITES_MANAGE, False),
+    "visits": (Capability.SITES_MANAGE, False),  # the substance code list
+    "staff": (Capability.STAFF_MANAGE, False),
+    "audit": (Capability.AUDIT_VIEW, True),
+}
 
 
 class StaffMember(AbstractUser):
@@ -41,6 +57,24 @@ class StaffMember(AbstractUser):
     @cached_property
     def site_ids(self) -> frozenset[int]:
         return frozenset(self.sites.values_list("pk", flat=True))
+
+    def has_perm(self, perm, obj=None):
+        """Django admin permissions follow the role (see ADMIN_APPS) besides any granted."""
+        if super().has_perm(perm, obj):
+            return True
+        app_label, _, codename = perm.partition(".")
+        return self._admin_may(app_label, codename)
+
+    def has_module_perms(self, app_label):
+        return super().has_module_perms(app_label) or self._admin_may(app_label, "view_")
+
+    def _admin_may(self, app_label: str, codename: str) -> bool:
+        if not self.is_active or not self.is_staff:
+            return False
+        capability, read_only = ADMIN_APPS.get(app_label, (None, True))
+        if capability is None or not self.can(capability):
+            return False
+        return codename.startswith("view_") or not read_only
 
     def visible_sites(self):
         from stofrum.sites.models import Site

@@ -5,7 +5,7 @@ from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from stofrum.api_auth import staff_auth
+from stofrum.api_auth import require, staff_auth
 from stofrum.errors import InvalidInput, NotFound
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Booth
@@ -123,8 +123,9 @@ def check_in(request, payload: VisitIn):
 @paginate(LimitOffsetPagination)
 def list_visits(request, site: str = "", since: str = "", until: str = "", person: str = "",
                 **kwargs):
-    """Visits at the caller's sites, newest first."""
+    """Visits at the caller's sites, newest first (staff who work at the door only)."""
     staff = request.auth
+    require(request, Capability.SITE_BOARD)
     qs = Visit.objects.for_staff(staff).select_related(
         "person", "site", "method", "booth", "assisted_by").prefetch_related("substances")
     if site:

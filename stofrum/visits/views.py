@@ -173,6 +173,8 @@ def assistance_view(request, slug, visit_id):
         visit = services.get_visit_for(request.user, visit_id, Capability.PERSONS_REGISTER)
     except DomainError:
         return redirect("staff:site", slug=site.slug)
+    if visit.site_id != site.pk:
+        return redirect("staff:site", slug=site.slug)
     form = AssistanceForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():

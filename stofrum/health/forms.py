@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stofrum.health.choices import DisclosureConsent
+
+PATIENT_ID_CHOICES = [("cpr", _("CPR number")), ("fictitious", _("Fictitious number"))]
+
+
+class JournalForm(forms.Form):
+    treated_by = forms.CharField(label=_("Treated by"), max_length=300)
+    assessment = forms.CharField(label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 max_length=10_000)
+    treatment = forms.CharField(label=_("Treatment given"),
+                                widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    information_given = forms.CharField(
+        label=_("Information given to the person"), required=False, max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}))
+    disclosure_consent = forms.ChoiceField(
+        label=_("Consent to disclose to the Region"), choices=DisclosureConsent.choices,
+        widget=forms.RadioSelect)
+    patient_id = forms.ChoiceField(label=_("Patient identifier"), choices=PATIENT_ID_CHOICES,
+                                   widget=forms.RadioSelect, initial="cpr")
+    cpr = forms.CharField(label=_("CPR number (DDMMYY-SSSS)"), required=False, max_length=11,
+                          widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                        "inputmode": "numeric"}))
+    birth_date = forms.DateField(
+        label=_("Birth date, if known (for a fictitious number)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for showing the full number"), max_length=200)
+
+
+class DisclosureForm(forms.Form):
+    to_whom = forms.CharField(label=_("Disclosed to"), max_length=200,
+                              initial="Region Hovedstaden")

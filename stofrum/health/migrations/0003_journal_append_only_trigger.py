@@ -1,0 +1,39 @@
+"""On PostgreSQL the database refuses UPDATE and DELETE of journal records: health records
+are corrected by addenda, never rewritten (see also audit 0003)."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION journal_record_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'journal records are append-only (% refused)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS journal_record_append_only ON health_journalrecord;
+CREATE TRIGGER journal_record_append_only
+    BEFORE UPDATE OR DELETE ON health_journalrecord
+    FOR EACH ROW EXECUTE FUNCTION journal_record_append_only();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS journal_record_append_only ON health_journalrecord;
+DROP FUNCTION IF EXISTS journal_record_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE, params=None)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("health", "0002_journal")]
+
+    operations = [migrations.RunPython(forwards, backwards)]

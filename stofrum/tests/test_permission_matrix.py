@@ -1,0 +1,515 @@
+"""Who may do what: every page and endpoint, tried by every member of the cast.
+
+After healthchecks' BaseTestCase and NetBox's generated view tests. MATRIX is a table: one
+row per request, one column per caller, each cell the outcome that caller must get. A new
+view or endpoint gets its row here; `test_every_route_has_a_row` fails until it does.
+
+Callers (the `cast` fixture): anonymous; reception, health, leader and analyst at h17; an
+administrator (every site, no memberships); reception at skyen only (another site).
+
+Outcomes:
+  200, 201, ...  exactly that status. 401/403/404 from the API also carry the JSON codes
+                 `not_authenticated` / `forbidden` / `not_found`.
+  403            the role lacks the capability.
+  404            the object belongs to a site the caller is not a member of: we answer
+                 "not found", never "forbidden", so ids leak nothing.
+  LOGIN          a page redirects to the login page (following the redirects ends at
+                 /login/ with 200).
+  Redirect(to)   a page redirects exactly there (not to a login page).
+  401            the API without (valid) credentials.
+
+API rows (under /api/) run twice for each staff member: with a bearer token and with a
+verified browser session; anonymous callers send no credentials. Where the API answers
+404 for a role that lacks the capability at a site (the access functions get_site_for,
+get_person_for and get_visit_for do not tell "not allowed" from "not there"), the table
+says so; the pages answer 403 for the same role, because the view decorator checks the
+capability first.
+
+Placeholders in URLs and bodies come from the `world` fixture: {person}, {duplicate}
+(person codes), {in_booth}, {queued} (visit ids), {helper} (the queued person's code, who
+is present and may assist), {booth} (the occupied booth's id), {incident} (an open
+incident at h17).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+from ninja.operation import PathView
+
+from conftest import PASSWORD
+from stofrum.staff.models import ApiToken
+
+ANONYMOUS = "anonymous"
+RECEPTION = "reception"
+HEALTH = "health"
+LEADER = "leader"
+ADMIN = "admin"
+ANALYST = "analyst"
+OTHER_SITE = "other_reception"  # reception at skyen only
+CALLERS = (ANONYMOUS, RECEPTION, HEALTH, LEADER, ADMIN, ANALYST, OTHER_SITE)
+
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    to: str
+    prefix: bool = False  # for redirects to something the request itself creates
+
+    def __str__(self):
+        return f"redirect to {self.to}{'...' if self.prefix else ''}"
+
+    def matches(self, location: str) -> bool:
+        return location.startswith(self.to) if self.prefix else location == self.to
+
+
+@dataclass(frozen=True)
+class Row:
+    """One request and the outcome for each caller (columns in CALLERS order)."""
+
+    name: str
+    method: str
+    url: str
+    anonymous: object
+    reception: object
+    health: object
+    leader: object
+    admin: object
+    analyst: object
+    other_reception: object
+    data: dict | None = None
+
+    @property
+    def is_api(self) -> bool:
+        return self.url.startswith("/api/")
+
+    def outcome(self, caller: str):
+        return getattr(self, caller)
+
+
+TO_SITE = Redirect("/staff/sites/h17/")
+TO_BOARD = Redirect("/staff/sites/h17/#board")
+TO_PERSON = Redirect("/staff/persons/{person}/")
+TO_HOME = Redirect("/staff/")
+TO_NEW_INCIDENT = Redirect("/staff/incidents/", prefix=True)
+TO_INCIDENT = Redirect("/staff/incidents/{incident}/")
+
+NEW_PERSON = {"alias": "Ny Person", "birth_year": 1990, "gender": "female",
+              "municipality": "101", "site": "h17", "confirm_new": True}
+CHECK_IN = {"person": "{person}", "site": "h17", "substances": ["heroin"],
+            "method": "injection"}
+ASSIST = {"assisted_by": "{helper}", "assistant_assessment": "Rolig og klar."}
+
+# fmt: off
+MATRIX = [
+    #    name                    method  url
+    #        anonymous  reception  health  leader  admin  analyst  other site   (data)
+    # --- public -------------------------------------------------------------------------
+    Row("public home",           "GET",  "/",
+        200,       200,       200,    200,    200,   200,     200),
+    Row("healthz",               "GET",  "/healthz",
+        200,       200,       200,    200,    200,   200,     200),
+    # --- login ----------------------------------------------------------------------------
+    Row("login page",            "GET",  "/login/",
+        200,       TO_HOME,   TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME),
+    Row("second factor page",    "GET",  "/login/verify/",
+        LOGIN,     TO_HOME,   TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME),
+    Row("enrolment page",        "GET",  "/login/enrol/",
+        LOGIN,     TO_HOME,   TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME),
+    Row("log out",               "POST", "/logout/",
+        LOGIN,     LOGIN,     LOGIN,  LOGIN,  LOGIN, LOGIN,   LOGIN),
+    Row("log out by GET",        "GET",  "/logout/",
+        405,       405,       405,    405,    405,   405,     405),
+    # --- staff pages ----------------------------------------------------------------------
+    Row("staff home",            "GET",  "/staff/",
+        LOGIN,     200,       200,    200,    200,   200,     200),
+    Row("site page",             "GET",  "/staff/sites/h17/",
+        LOGIN,     200,       200,    200,    200,   403,     404),
+    Row("site page elsewhere",   "GET",  "/staff/sites/skyen/",
+        LOGIN,     404,       404,    404,    200,   403,     200),
+    Row("board fragment",        "GET",  "/staff/sites/h17/board",
+        LOGIN,     200,       200,    200,    200,   403,     404),
+    # The page's stream answers like the API (JSON 401/404): EventSource cannot follow a
+    # login redirect.
+    Row("site events page",      "GET",  "/staff/sites/h17/events",
+        401,       200,       200,    200,    200,   404,     404),
+    Row("search fragment",       "GET",  "/staff/sites/h17/search?q=Ada",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("check in",              "POST", "/staff/sites/h17/check-in",
+        LOGIN,     TO_SITE,   TO_SITE, TO_SITE, 403, 403,     404,
+        {"person": "{person}", "substances": "heroin", "method": "injection"}),
+    Row("check out",             "POST", "/staff/sites/h17/check-out",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"visit": "{in_booth}"}),
+    Row("leave queue",           "POST", "/staff/sites/h17/leave-queue",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"visit": "{queued}"}),
+    Row("booth ready",           "POST", "/staff/sites/h17/booth-ready",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"booth": "{booth}"}),
+    Row("assisted intake toggle", "POST", "/staff/sites/h17/assisted-intake",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"available": "1"}),
+    Row("assistance form",       "GET",  "/staff/sites/h17/visits/{in_booth}/assistance",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("register person form",  "GET",  "/staff/sites/h17/persons/new",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("welcome page",          "GET",  "/staff/sites/h17/persons/{person}/welcome",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    # Persons are shared by all sites (a person may use any room).
+    Row("person page",           "GET",  "/staff/persons/{person}/",
+        LOGIN,     200,       200,    200,    403,   403,     200),
+    Row("merge persons",         "POST", "/staff/persons/{person}/merge",
+        LOGIN,     TO_PERSON, TO_PERSON, TO_PERSON, 403, 403, TO_PERSON,
+        {"duplicate": "{duplicate}"}),
+    Row("signed agreement",      "GET",  "/staff/persons/{person}/agreement",
+        LOGIN,     200,       200,    200,    403,   403,     200),
+    Row("blank agreement",       "GET",  "/staff/agreement/",
+        LOGIN,     200,       200,    200,    403,   403,     200),
+    # --- alarms and incidents -------------------------------------------------------------
+    Row("raise alarm",           "POST", "/staff/sites/h17/alarm",
+        LOGIN,     TO_NEW_INCIDENT, TO_NEW_INCIDENT, TO_NEW_INCIDENT, 403, 403, 404,
+        {"kind": "overdose_opioid"}),
+    Row("open alarms",           "GET",  "/staff/sites/h17/alarms",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("incident page",         "GET",  "/staff/incidents/{incident}/",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("acknowledge on incident page", "POST", "/staff/incidents/{incident}/",
+        LOGIN,     TO_INCIDENT, TO_INCIDENT, TO_INCIDENT, 403, 403, 404,
+        {"action": "acknowledge"}),
+    # --- audit and admin ------------------------------------------------------------------
+    Row("audit trail page",      "GET",  "/staff/audit/",
+        LOGIN,     403,       403,    200,    200,   403,     403),
+    Row("django admin",          "GET",  "/admin/",
+        LOGIN,     403,       403,    403,    200,   403,     403),
+    # --- API: public and auth -------------------------------------------------------------
+    Row("api sites",             "GET",  "/api/v1/sites",
+        200,       200,       200,    200,    200,   200,     200),
+    Row("api site",              "GET",  "/api/v1/sites/h17",
+        200,       200,       200,    200,    200,   200,     200),
+    Row("api openapi",           "GET",  "/api/v1/openapi.json",
+        200,       200,       200,    200,    200,   200,     200),
+    Row("api token",             "POST", "/api/v1/auth/token",
+        200,       200,       200,    200,    200,   200,     200,
+        {"username": "reception-h17", "password": PASSWORD}),
+    Row("api revoke token",      "DELETE", "/api/v1/auth/token",
+        401,       204,       204,    204,    204,   204,     204),
+    Row("api me",                "GET",  "/api/v1/auth/me",
+        401,       200,       200,    200,    200,   200,     200),
+    Row("api audit",             "GET",  "/api/v1/audit",
+        401,       403,       403,    200,    200,   403,     403),
+    # --- API: the door and the board ------------------------------------------------------
+    Row("api site events",       "GET",  "/api/v1/sites/h17/events",
+        401,       200,       200,    200,    200,   404,     404),
+    Row("api board",             "GET",  "/api/v1/sites/h17/board",
+        401,       200,       200,    200,    200,   404,     404),
+    Row("api booth ready",       "POST", "/api/v1/sites/h17/booths/{booth}/ready",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api assisted intake",   "POST", "/api/v1/sites/h17/assisted-intake",
+        401,       200,       200,    200,    404,   404,     404,
+        {"available": False}),
+    Row("api register person",   "POST", "/api/v1/persons",
+        401,       201,       201,    201,    404,   404,     404,
+        NEW_PERSON),
+    Row("api find persons",      "GET",  "/api/v1/persons?q=Ada",
+        401,       200,       200,    200,    403,   403,     200),
+    Row("api person",            "GET",  "/api/v1/persons/{person}",
+        401,       200,       200,    200,    404,   404,     200),
+    Row("api correct person",    "PATCH", "/api/v1/persons/{person}",
+        401,       200,       200,    200,    404,   404,     200,
+        {"alias": "Ada Lovelace"}),
+    Row("api first-aid agreement", "POST", "/api/v1/persons/{person}/first-aid-agreement",
+        401,       201,       201,    201,    404,   404,     404,
+        {"site": "h17", "house_rules_shown": True}),
+    Row("api merge persons",     "POST", "/api/v1/persons/{person}/merge",
+        401,       200,       200,    200,    404,   404,     200,
+        {"duplicate": "{duplicate}"}),
+    Row("api check in",          "POST", "/api/v1/visits",
+        401,       201,       201,    201,    404,   404,     404,
+        CHECK_IN),
+    # Visits carry person codes and substances: not for the analyst (counts only). The
+    # member of skyen sees skyen's visits only (an empty list here).
+    Row("api list visits",       "GET",  "/api/v1/visits",
+        401,       200,       200,    200,    200,   403,     200),
+    Row("api add assistance",    "POST", "/api/v1/visits/{in_booth}/assistance",
+        401,       200,       200,    200,    404,   404,     404,
+        ASSIST),
+    Row("api check out",         "POST", "/api/v1/visits/{in_booth}/checkout",
+        401,       200,       200,    200,    404,   404,     404,
+        {}),
+    Row("api leave queue",       "POST", "/api/v1/visits/{queued}/leave-queue",
+        401,       200,       200,    200,    404,   404,     404),
+    # --- API: alarms and incidents --------------------------------------------------------
+    Row("api raise alarm",       "POST", "/api/v1/incidents",
+        401,       201,       201,    201,    404,   404,     404,
+        {"site": "h17", "kind": "overdose_opioid", "visit": "{in_booth}"}),
+    Row("api incident",          "GET",  "/api/v1/incidents/{incident}",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api acknowledge",       "POST", "/api/v1/incidents/{incident}/acknowledge",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api intervention",      "POST", "/api/v1/incidents/{incident}/interventions",
+        401,       201,       201,    201,    404,   404,     404,
+        {"kind": "naloxone", "dose_mg": "0.4", "route": "im"}),
+    Row("api close incident",    "POST", "/api/v1/incidents/{incident}/close",
+        401,       200,       200,    200,    404,   404,     404,
+        {"outcome": "recovered_on_site"}),
+]
+# fmt: on
+
+# Routes that need no row: Django's own apps, and django-ninja's generated pages.
+UNLISTED_PREFIXES = ("admin/", "i18n/", "static/")
+UNLISTED_ROUTES = {
+    "api/v1/": "django-ninja's API root (no content of its own)",
+    "api/v1/docs": "django-ninja's interactive documentation (Swagger UI)",
+}
+ANY_METHOD = "*"
+
+
+# --- the world the rows act on -----------------------------------------------------------
+
+
+@pytest.fixture
+def world(cast, make_person, set_booths, door, sites):
+    """h17 with one injection booth: Ada (no visit), Bo (a possible duplicate of Ada), Cai
+    in the booth with an open incident, Dan in the queue."""
+    from stofrum.health.services import raise_alarm
+    from stofrum.visits.services import check_in
+
+    set_booths("h17", "injection", 1)
+    ada = make_person(alias="Ada", birth_year=1980, gender="female")
+    bo = make_person(alias="Bo", birth_year=1981)
+    cai = make_person(alias="Cai", birth_year=1982)
+    dan = make_person(alias="Dan", birth_year=1983)
+    in_booth = check_in(door, cai, sites["h17"], ["heroin"], "injection")
+    queued = check_in(door, dan, sites["h17"], ["heroin"], "injection")
+    assert in_booth.booth_id is not None and queued.state == "queued"
+    incident = raise_alarm(door, sites["h17"], "overdose_opioid", visit=in_booth)
+    return {"person": ada.code, "duplicate": bo.code, "in_booth": str(in_booth.pk),
+            "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
+            "incident": str(incident.pk)}
+
+
+def _fill(value, names: dict):
+    if isinstance(value, str):
+        return value.format(**names)
+    if isinstance(value, dict):
+        return {k: _fill(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, names) for v in value]
+    return value
+
+
+# Stand-ins of the right shape, for resolving row URLs without a database.
+SAMPLE_NAMES = {"person": "ABC123", "duplicate": "DEF456",
+                "in_booth": "00000000-0000-4000-8000-000000000001",
+                "queued": "00000000-0000-4000-8000-000000000002", "helper": "GHJ789",
+                "booth": "1", "incident": "00000000-0000-4000-8000-000000000003"}
+
+
+# --- making the request and judging the answer -------------------------------------------
+
+
+def _send(client, method: str, url: str, data, *, api: bool, headers=None):
+    call = getattr(client, method.lower())
+    kwargs = {"headers": headers or {}}
+    if data is not None and method != "GET":
+        if api:
+            kwargs["content_type"] = "application/json"
+        return call(url, data, **kwargs)
+    return call(url, **kwargs)
+
+
+def _describe(response) -> str:
+    text = str(response.status_code)
+    if response.has_header("Location"):
+        text += f" -> {response['Location']}"
+    elif response.get("Content-Type", "").startswith("application/json"):
+        text += f" {response.content[:120]!r}"
+    return text
+
+
+def _is_login_redirect(client, response) -> bool:
+    """A redirect that, followed, ends on the login page."""
+    for _ in range(4):
+        if response.status_code != 302:
+            break
+        response = client.get(response["Location"])
+    return response.status_code == 200 and response.request["PATH_INFO"] == "/login/"
+
+
+API_ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
+
+
+def _check(client, response, outcome, where: str):
+    got = _describe(response)
+    if outcome == LOGIN:
+        assert response.status_code == 302, f"{where}: expected login redirect, got {got}"
+        assert _is_login_redirect(client, response), (
+            f"{where}: expected a redirect to /login/, got {got}")
+    elif isinstance(outcome, Redirect):
+        assert response.status_code == 302, f"{where}: expected {outcome}, got {got}"
+        assert outcome.matches(response["Location"]), f"{where}: expected {outcome}, got {got}"
+    else:
+        assert response.status_code == outcome, f"{where}: expected {outcome}, got {got}"
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        if outcome in API_ERROR_CODES and is_json:
+            assert response.json()["code"] == API_ERROR_CODES[outcome], f"{where}: {got}"
+
+
+def _cases():
+    for row in MATRIX:
+        for caller in CALLERS:
+            if caller == ANONYMOUS:
+                auths = ["none"]
+            else:
+                auths = ["bearer", "session"] if row.is_api else ["session"]
+            for auth in auths:
+                yield pytest.param(row, caller, auth, id=f"{row.name}|{caller}|{auth}")
+
+
+@pytest.mark.parametrize(("row", "caller", "auth"), list(_cases()))
+def test_caller_gets_the_outcome_in_the_matrix(client, cast, world, login, row, caller, auth):
+    names = world
+    headers = {}
+    if auth == "session":
+        login(cast[caller])
+    elif auth == "bearer":
+        _, raw = ApiToken.issue(cast[caller], timezone.now() + timedelta(hours=1))
+        headers["Authorization"] = f"Bearer {raw}"
+    url, data = _fill(row.url, names), _fill(row.data, names)
+    outcome = row.outcome(caller)
+    if isinstance(outcome, Redirect):
+        outcome = Redirect(_fill(outcome.to, names), outcome.prefix)
+
+    response = _send(client, row.method, url, data, api=row.is_api, headers=headers)
+
+    _check(client, response, outcome, f"{row.method} {url} as {caller} ({auth})")
+
+
+@pytest.mark.parametrize("role", ["reception", "leader", "analyst"])
+def test_signed_in_staff_without_admin_rights_are_not_sent_round_in_circles(client, cast,
+                                                                            login, role):
+    login(cast[role])
+
+    # The admin sends them to its login, which sends a signed-in member back to /admin/.
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/admin/sites/site/{h17}/change/", "/admin/sites/site/add/",
+                                  "/admin/sites/intakemethod/", "/admin/staff/staffmember/",
+                                  "/admin/staff/staffmember/add/"])
+def test_admin_role_may_configure_sites_and_staff_in_the_admin(client, cast, login, sites,
+                                                               path):
+    login(cast["admin"])
+
+    response = client.get(path.format(h17=sites["h17"].pk))
+
+    assert response.status_code == 200
+
+
+# --- the second factor -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["health", "leader", "admin"])
+@pytest.mark.parametrize("path", ["/staff/", "/staff/sites/h17/", "/staff/audit/"])
+def test_two_factor_role_without_the_second_factor_is_sent_to_verify(client, cast, login,
+                                                                      role, path):
+    login(cast[role], verified=False)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/verify/?next={path}"
+
+
+@pytest.mark.parametrize("role", ["health", "leader", "admin"])
+def test_two_factor_role_without_the_second_factor_is_not_authenticated_in_the_api(
+        client, cast, login, role):
+    login(cast[role], verified=False)
+
+    response = client.get("/api/v1/auth/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_role_without_a_second_factor_uses_the_api_with_a_plain_session(client, cast, login):
+    login(cast["reception"], verified=False)
+
+    response = client.get("/api/v1/auth/me")
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "reception-h17"
+
+
+# --- the matrix covers every route -------------------------------------------------------
+
+
+def _ninja_methods(callback) -> set[str] | None:
+    """The HTTP methods a django-ninja route answers, or None for a plain Django view."""
+    for cell in getattr(callback, "__closure__", None) or ():
+        contents = cell.cell_contents
+        if isinstance(contents, PathView):
+            return {m for op in contents.operations for m in op.methods}
+    return None
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern.callback
+
+
+def _required_routes() -> set[tuple[str, str]]:
+    required = set()
+    for route, callback in _routes(get_resolver().url_patterns):
+        if route.startswith(UNLISTED_PREFIXES) or route in UNLISTED_ROUTES:
+            continue
+        methods = _ninja_methods(callback)
+        for method in methods or {ANY_METHOD}:
+            required.add((route, method))
+    return required
+
+
+def _covered_routes() -> set[tuple[str, str]]:
+    covered = set()
+    for row in MATRIX:
+        match = resolve(urlsplit(_fill(row.url, SAMPLE_NAMES)).path)
+        method = row.method if _ninja_methods(match.func) is not None else ANY_METHOD
+        covered.add((match.route, method))
+    return covered
+
+
+def test_every_route_has_a_row():
+    missing = _required_routes() - _covered_routes()
+
+    assert not missing, (
+        "routes without a row in MATRIX (add one, or to UNLISTED_ROUTES with a reason): "
+        + ", ".join(f"{m} {r}" for r, m in sorted(missing)))
+
+
+def test_the_route_walk_sees_pages_and_each_api_method():
+    required = _required_routes()
+
+    # Guards the walk itself: it must see plain views and each method of a ninja path.
+    assert ("staff/", ANY_METHOD) in required
+    assert ("api/v1/auth/token", "POST") in required
+    assert ("api/v1/auth/token", "DELETE") in required
+    assert not any(route.startswith("admin/") for route, _ in required)
+
+
+def test_every_row_names_a_distinct_request():
+    keys = [(row.method, row.url) for row in MATRIX]
+    names = [row.name for row in MATRIX]
+
+    assert len(set(keys)) == len(keys)
+    assert len(set(names)) == len(names)
