@@ -15,7 +15,6 @@ from stofrum.staff.roles import (
     capabilities_of,
 )
 
-
 # Which Django admin apps a capability opens, and whether only for reading. Health data,
 # persons and visits are never edited in the admin.
 ADMIN_APPS = {

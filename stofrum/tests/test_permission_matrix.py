@@ -181,6 +181,13 @@ MATRIX = [
     Row("acknowledge on incident page", "POST", "/staff/incidents/{incident}/",
         LOGIN,     TO_INCIDENT, TO_INCIDENT, TO_INCIDENT, 403, 403, 404,
         {"action": "acknowledge"}),
+    # --- the health journal (health staff of the site only) -------------------------------
+    Row("write journal page",    "GET",  "/staff/incidents/{incident}/journal",
+        LOGIN,     403,       200,    403,    403,   403,     403),
+    Row("journal page",          "GET",  "/staff/journal/{journal}/",
+        LOGIN,     403,       200,    403,    403,   403,     403),
+    Row("journal extract",       "GET",  "/staff/journal/{journal}/extract",
+        LOGIN,     403,       200,    403,    403,   403,     403),
     # --- audit and admin ------------------------------------------------------------------
     Row("audit trail page",      "GET",  "/staff/audit/",
         LOGIN,     403,       403,    200,    200,   403,     403),
@@ -257,6 +264,16 @@ MATRIX = [
     Row("api close incident",    "POST", "/api/v1/incidents/{incident}/close",
         401,       200,       200,    200,    404,   404,     404,
         {"outcome": "recovered_on_site"}),
+    # --- API: the health journal ----------------------------------------------------------
+    Row("api write journal",     "POST", "/api/v1/incidents/{incident}/journal",
+        401,       404,       201,    404,    404,   404,     404,
+        {"fictitious": True, "disclosure_consent": "refused", "assessment": "a",
+         "treatment": "t"}),
+    Row("api read journal",      "GET",  "/api/v1/journal/{journal}",
+        401,       404,       200,    404,    404,   404,     404),
+    Row("api disclose journal",  "POST", "/api/v1/journal/{journal}/disclosures",
+        401,       404,       201,    404,    404,   404,     404,
+        {"to_whom": "Region Hovedstaden"}),
 ]
 # fmt: on
 
@@ -276,7 +293,7 @@ ANY_METHOD = "*"
 def world(cast, make_person, set_booths, door, sites):
     """h17 with one injection booth: Ada (no visit), Bo (a possible duplicate of Ada), Cai
     in the booth with an open incident, Dan in the queue."""
-    from stofrum.health.services import raise_alarm
+    from stofrum.health.services import raise_alarm, write_journal
     from stofrum.visits.services import check_in
 
     set_booths("h17", "injection", 1)
@@ -288,9 +305,11 @@ def world(cast, make_person, set_booths, door, sites):
     queued = check_in(door, dan, sites["h17"], ["heroin"], "injection")
     assert in_booth.booth_id is not None and queued.state == "queued"
     incident = raise_alarm(door, sites["h17"], "overdose_opioid", visit=in_booth)
+    journal = write_journal(cast["health"], incident, cpr_number="070380-1234",
+                            disclosure_consent="given", assessment="a", treatment="t")
     return {"person": ada.code, "duplicate": bo.code, "in_booth": str(in_booth.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
-            "incident": str(incident.pk)}
+            "incident": str(incident.pk), "journal": str(journal.pk)}
 
 
 def _fill(value, names: dict):
@@ -307,7 +326,8 @@ def _fill(value, names: dict):
 SAMPLE_NAMES = {"person": "ABC123", "duplicate": "DEF456",
                 "in_booth": "00000000-0000-4000-8000-000000000001",
                 "queued": "00000000-0000-4000-8000-000000000002", "helper": "GHJ789",
-                "booth": "1", "incident": "00000000-0000-4000-8000-000000000003"}
+                "booth": "1", "incident": "00000000-0000-4000-8000-000000000003",
+                "journal": "00000000-0000-4000-8000-000000000004"}
 
 
 # --- making the request and judging the answer -------------------------------------------
