@@ -131,9 +131,9 @@ async def measure(urls: list[str], clients: int, alarms: int) -> list[float]:
         got = arrivals.get(incident["id"], [])
         latencies += [(t - started) * 1000 for t in got]
         latencies += [float("inf")] * (clients - len(got))  # never arrived: counts as lost
-        await loop.run_in_executor(None, lambda: api(
-            urls[0], "POST", f"/incidents/{incident['id']}/close",
-            {"outcome": "recovered_on_site"}, token))
+        close_path = f"/incidents/{incident['id']}/close"
+        await loop.run_in_executor(None, lambda path=close_path: api(
+            urls[0], "POST", path, {"outcome": "recovered_on_site"}, token))
         await asyncio.sleep(0.2)
     for task in tasks:
         task.cancel()
