@@ -190,7 +190,7 @@ def write_journal(request, incident_id: str, payload: JournalIn):
         cpr_number=payload.cpr, fictitious=payload.fictitious, birth_date=payload.birth_date)
     shown = services.read_journal(request.auth, journal)
     return Status(201, {"id": journal.pk, "cpr_masked": shown["cpr_masked"],
-                        "fictitious": journal.fictitious})
+                        "fictitious": shown["fictitious"]})
 
 
 journal_router = Router(tags=["health"], auth=staff_auth)
@@ -208,7 +208,7 @@ def read_journal(request, journal_id: str, reveal: str = "", reason: str = ""):
         "treated_by": j.treated_by, "treated_at": j.treated_at, "assessment": j.assessment,
         "treatment": j.treatment, "information_given": j.information_given,
         "disclosure_consent": j.disclosure_consent, "cpr": shown["cpr"],
-        "cpr_masked": shown["cpr_masked"], "fictitious": j.fictitious,
+        "cpr_masked": shown["cpr_masked"], "fictitious": shown["fictitious"],
         "addendum_to": j.addendum_to_id, "linked_journals": [x["id"] for x in shown["linked"]],
         "retain_until": j.retain_until,
     }

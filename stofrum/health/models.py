@@ -108,13 +108,32 @@ class AppendOnlyError(Exception):
     """Journal records are never changed or deleted: a correction is an addendum."""
 
 
+class PatientIdentifier(models.Model):
+    """One CPR number (real or fictitious), encrypted, shared by all journals of the same
+    patient. It lives apart from the append-only journal so that a key rotation can
+    re-encrypt it in place; the keyed hash finds it again without decrypting anything."""
+
+    ciphertext = models.BinaryField()
+    cpr_hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16)
+    fictitious = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("patient identifier")
+        verbose_name_plural = _("patient identifiers")
+
+    def __str__(self):
+        return f"patient {self.pk}"
+
+
 class JournalRecord(models.Model):
     """The health record written after treatment (journaliseringspligt).
 
-    The CPR number exists only here, encrypted (stofrum/health/vault.py), with a keyed hash
-    that links journals of the same patient. Append-only: the application never updates or
-    deletes a record, and on PostgreSQL a trigger refuses it; a correction is a new record
-    whose `addendum_to` points at the original.
+    The CPR number exists only in its PatientIdentifier, encrypted (stofrum/health/vault.py)
+    and found again by a keyed hash, so that journals of the same patient link.
+    Append-only: the application never updates or deletes a record, and on PostgreSQL a
+    trigger refuses it; a correction is a new record whose `addendum_to` points at it.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -132,9 +151,8 @@ class JournalRecord(models.Model):
     information_given = models.TextField(_("information given to the person"), blank=True)
     disclosure_consent = models.CharField(_("consent to disclose to the Region"), max_length=12,
                                           choices=DisclosureConsent.choices)
-    cpr_ciphertext = models.BinaryField()
-    cpr_hash = models.CharField(max_length=64, db_index=True)
-    fictitious = models.BooleanField(_("fictitious CPR number"))
+    patient = models.ForeignKey(PatientIdentifier, on_delete=models.PROTECT,
+                                related_name="journals")
     retain_until = models.DateField(_("keep until"))
 
     class Meta:

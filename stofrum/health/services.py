@@ -208,7 +208,7 @@ def get_journal_for(staff, journal_id):
     from stofrum.health.models import JournalRecord
 
     journal = (JournalRecord.objects.select_related("incident", "site", "written_by",
-                                                     "incident__person")
+                                                     "incident__person", "patient")
                .filter(pk=journal_id).first())
     if journal is None or not staff.can(Capability.JOURNAL_WRITE, journal.site):
         raise NotFound()
@@ -225,24 +225,45 @@ def _approximate_birth_date(person, birth_date):
     return date(person.birth_year, 7, 1)
 
 
-def _fictitious_for(incident, birth_date, gender):
-    """The person's earlier fictitious number if there is one (so their journals link),
-    else a new one that collides with no journal."""
-    from stofrum.health.models import JournalRecord
+def _patient_for(digits: str, fictitious: bool):
+    """The patient identifier of this number: found by its keyed hash, else stored now,
+    encrypted. Two journals written at once for a new number still share one."""
+    from stofrum.health.models import PatientIdentifier
+
+    cpr, vault = _cpr_modules()
+    digest = vault.cpr_hash(digits)
+    existing = PatientIdentifier.objects.filter(cpr_hash=digest).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return PatientIdentifier.objects.create(
+                ciphertext=vault.encrypt_cpr(digits), cpr_hash=digest,
+                key_id=vault.current_key_id(), fictitious=fictitious)
+    except IntegrityError:
+        return PatientIdentifier.objects.get(cpr_hash=digest)
+
+
+def _fictitious_patient(incident, birth_date, gender):
+    """The person's earlier fictitious identifier if there is one (so their journals
+    link), else a new number that collides with no stored one."""
+    from stofrum.health.models import JournalRecord, PatientIdentifier
 
     cpr, vault = _cpr_modules()
     person = incident.person
     if person is not None:
-        earlier = (JournalRecord.objects.filter(incident__person=person, fictitious=True)
-                   .order_by("-written_at").first())
+        earlier = (JournalRecord.objects.filter(incident__person=person,
+                                                patient__fictitious=True)
+                   .select_related("patient").order_by("-written_at").first())
         if earlier is not None:
-            return vault.decrypt_cpr(bytes(earlier.cpr_ciphertext))
+            return earlier.patient
     born = _approximate_birth_date(person, birth_date)
     gender = gender or (person.gender if person is not None else "unknown")
     number = cpr.generate_fictitious(
         born, gender,
-        exists=lambda n: JournalRecord.objects.filter(cpr_hash=vault.cpr_hash(n)).exists())
-    return cpr.parse_any(number).digits
+        exists=lambda n: PatientIdentifier.objects.filter(
+            cpr_hash=vault.cpr_hash(cpr.parse_any(n).digits)).exists())
+    return _patient_for(cpr.parse_any(number).digits, fictitious=True)
 
 
 @transaction.atomic
@@ -275,8 +296,10 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
                            else "treatment")
     if addendum_to is not None and addendum_to.incident_id != incident.pk:
         raise InvalidInput("invalid_input", field="addendum_to")
-    digits = (cpr.parse_cpr(cpr_number).digits if cpr_number
-              else _fictitious_for(incident, birth_date, gender))
+    if cpr_number:
+        patient = _patient_for(cpr.parse_cpr(cpr_number).digits, fictitious=False)
+    else:
+        patient = _fictitious_patient(incident, birth_date, gender)
     now = timezone.now()
     journal = JournalRecord.objects.create(
         incident=incident, site=incident.site, addendum_to=addendum_to, written_by=staff,
@@ -284,14 +307,13 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
         treated_at=_moment(treated_at, "treated_at", not_before=incident.started_at),
         assessment=assessment, treatment=treatment,
         information_given=(information_given or "").strip(),
-        disclosure_consent=disclosure_consent, cpr_ciphertext=vault.encrypt_cpr(digits),
-        cpr_hash=vault.cpr_hash(digits), fictitious=not cpr_number,
+        disclosure_consent=disclosure_consent, patient=patient,
         retain_until=(timezone.localdate(now)
                       + timedelta(days=365 * settings.STOFRUM_JOURNAL_RETENTION_YEARS + 3)),
     )
     record(staff, "health.journal.written", journal, site=incident.site,
            summary="addendum" if addendum_to else "",
-           changes={"fictitious": journal.fictitious, "consent": disclosure_consent})
+           changes={"fictitious": patient.fictitious, "consent": disclosure_consent})
     return journal
 
 
@@ -306,16 +328,17 @@ def read_journal(staff, journal, *, reveal: bool = False, reason: str = "") -> d
     reason = (reason or "").strip()
     if reveal and not reason:
         raise DomainError("reason_required")
-    digits = vault.decrypt_cpr(bytes(journal.cpr_ciphertext))
+    digits = vault.decrypt_cpr(bytes(journal.patient.ciphertext))
     with transaction.atomic():
         record(staff, "health.journal.cpr_revealed" if reveal else "health.journal.read",
                journal, site=journal.site, summary=reason[:200])
-    linked = (JournalRecord.objects.filter(cpr_hash=journal.cpr_hash)
+    linked = (JournalRecord.objects.filter(patient=journal.patient_id)
               .exclude(pk=journal.pk).order_by("-written_at").values_list("pk", "written_at"))
     return {
         "journal": journal,
         "cpr": cpr.format_cpr(digits) if reveal else cpr.mask(digits),
         "cpr_masked": cpr.mask(digits), "revealed": reveal,
+        "fictitious": journal.patient.fictitious,
         "linked": [{"id": pk, "written_at": at} for pk, at in linked],
         "addenda": list(journal.addenda.order_by("written_at")),
     }

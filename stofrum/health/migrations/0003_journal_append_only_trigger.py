@@ -15,9 +15,16 @@ DROP TRIGGER IF EXISTS journal_record_append_only ON health_journalrecord;
 CREATE TRIGGER journal_record_append_only
     BEFORE UPDATE OR DELETE ON health_journalrecord
     FOR EACH ROW EXECUTE FUNCTION journal_record_append_only();
+
+-- A patient identifier may be re-encrypted (key rotation) but never removed.
+DROP TRIGGER IF EXISTS patient_identifier_kept ON health_patientidentifier;
+CREATE TRIGGER patient_identifier_kept
+    BEFORE DELETE ON health_patientidentifier
+    FOR EACH ROW EXECUTE FUNCTION journal_record_append_only();
 """
 
 DROP = """
+DROP TRIGGER IF EXISTS patient_identifier_kept ON health_patientidentifier;
 DROP TRIGGER IF EXISTS journal_record_append_only ON health_journalrecord;
 DROP FUNCTION IF EXISTS journal_record_append_only();
 """
