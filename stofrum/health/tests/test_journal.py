@@ -181,3 +181,16 @@ def test_journal_api(client, nurse, incident):
                     {"cpr": "999999-9999", "disclosure_consent": "given", "assessment": "a",
                      "treatment": "t"}, content_type="application/json", **auth)
     assert r.status_code == 422 and r.json()["code"] == "invalid_cpr"
+
+
+def test_rotate_cpr_key_reencrypts_and_keeps_the_links(nurse, incident):
+    from django.core.management import call_command
+
+    journal = write(nurse, incident, cpr_number=REAL_CPR)
+    before = JournalRecord.objects.select_related("patient").get(pk=journal.pk).patient
+    call_command("rotate_cpr_key")
+    after = JournalRecord.objects.select_related("patient").get(pk=journal.pk).patient
+    assert after.key_id != before.key_id
+    assert bytes(after.ciphertext) != bytes(before.ciphertext)
+    assert after.cpr_hash == before.cpr_hash
+    assert services.read_journal(nurse, journal, reveal=True, reason="r")["cpr"] == REAL_CPR
