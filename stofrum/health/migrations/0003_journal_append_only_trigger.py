@@ -3,6 +3,8 @@ are corrected by addenda, never rewritten (see also audit 0003)."""
 
 from django.db import migrations
 
+from stofrum.migration_ops import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION journal_record_append_only() RETURNS trigger AS $$
 BEGIN
@@ -30,17 +32,7 @@ DROP FUNCTION IF EXISTS journal_record_append_only();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("health", "0002_journal")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgresql_only(CREATE, DROP)]

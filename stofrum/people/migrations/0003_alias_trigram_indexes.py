@@ -3,6 +3,8 @@ type stays fast with tens of thousands of persons. SQLite searches without them.
 
 from django.db import migrations
 
+from stofrum.migration_ops import postgresql_only
+
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS people_person_alias_trgm
@@ -16,17 +18,7 @@ DROP INDEX IF EXISTS people_person_alias_loose_trgm;
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("people", "0002_alias_loose")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgresql_only(CREATE, DROP)]
