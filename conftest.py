@@ -26,6 +26,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _cpr_key_ring(settings, tmp_path, monkeypatch):
+    # Each test its own CPR key ring, so that rotation tests touch nothing real.
+    monkeypatch.delenv("STOFRUM_CPR_KEY", raising=False)
+    settings.STOFRUM_CPR_KEY = ""
+    settings.STOFRUM_CPR_KEY_FILE = str(tmp_path / "cpr.key")
+
+
 @pytest.fixture
 def sites(db):
     from stofrum.visits.seed import seed_substances

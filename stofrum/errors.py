@@ -102,5 +102,4 @@ MESSAGES.update({
     "incident_closed": _("The incident is closed."),
     "reason_required": _("Give a reason for showing the full CPR number."),
     "no_consent": _("The person has not consented to disclosure to the Region."),
-    "invalid_cpr": _("That is not a valid CPR number (DDMMYY-SSSS)."),
 })

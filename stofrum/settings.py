@@ -163,6 +163,11 @@ STOFRUM_NALOXONE_REDOSE_SECONDS = envint("STOFRUM_NALOXONE_REDOSE_SECONDS", 150,
 # records, journalføringsbekendtgørelsen); each record carries its keep-until date.
 STOFRUM_JOURNAL_RETENTION_YEARS = envint("STOFRUM_JOURNAL_RETENTION_YEARS", 10, minimum=10)
 
+# The CPR vault's key never lives in the database: STOFRUM_CPR_KEY (base64, 32 bytes) or a
+# key ring file created with mode 0600 on first use (stofrum/health/vault.py).
+STOFRUM_CPR_KEY = envstr("STOFRUM_CPR_KEY")
+STOFRUM_CPR_KEY_FILE = envstr("STOFRUM_CPR_KEY_FILE", str(VAR_DIR / "cpr.key"))
+
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

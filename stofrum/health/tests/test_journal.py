@@ -9,7 +9,7 @@ from stofrum.health import services
 from stofrum.health.models import AppendOnlyError, JournalRecord
 from stofrum.visits.services import check_in
 
-REAL_CPR = "070380-1234"  # 7 March 1980, 7th digit 1: 1900s; fails modulus 11 on purpose
+REAL_CPR = "070380-1234"  # 7 March 1980, 7th digit 1: the 1900s
 
 
 @pytest.fixture
