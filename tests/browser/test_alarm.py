@@ -11,7 +11,7 @@ from tests.browser.test_door import Api, log_in, shot
 pytestmark = pytest.mark.browser
 
 
-def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url):
+def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url, totp_code):
     api = Api(server_url)
     person = api.person("Alarm Albert", site="skyen")
     visit = api.check_in(person, "skyen")
@@ -40,6 +40,28 @@ def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url):
 
     door.get_by_role("button", name=re.compile("0.4 mg")).click()
     expect(door.locator(".timeline")).to_contain_text(re.compile(r"0[.,]40 mg"))
+    incident_url = door.url
+
+    # A nurse writes the journal with a fictitious CPR number.
+    nurse = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    nurse.goto(f"{server_url}/login/")
+    nurse.fill("#id_username", "health")
+    nurse.fill("#id_password", "stofrum-demo")
+    nurse.press("#id_password", "Enter")
+    nurse.wait_for_url(re.compile(r".*/login/verify/.*"))
+    nurse.fill("#id_otp", totp_code("health"))
+    nurse.press("#id_otp", "Enter")
+    nurse.wait_for_url(re.compile(r".*/staff/$"))
+    nurse.goto(incident_url)
+    nurse.get_by_role("link", name=re.compile("Skriv journalen|Write the journal")).click()
+    nurse.check("input[name=patient_id][value=fictitious]")
+    nurse.fill("#id_assessment", "Respirationsdepression efter heroin; vågnede efter naloxon.")
+    nurse.check("input[name=disclosure_consent][value=refused]")
+    expect(nurse.locator("#id_treatment")).to_have_value(re.compile("Naloxon"))
+    nurse.get_by_role("button", name=re.compile("Gem journalen|Save the journal")).click()
+    expect(nurse.locator("code.cpr")).to_have_text(re.compile(r"^[6-9]\d{5}-XXXX$"))
+    expect(nurse.locator(".badge.info")).to_contain_text(re.compile("[Ff]iktiv|[Ff]ictitious"))
+    shot(nurse, "journal-fictitious")
     door.select_option("#outcome", "recovered_on_site")
     door.get_by_role("button", name=re.compile("Luk hændelsen|Close the incident")).click()
     expect(other.locator(".alarm-banner")).to_have_count(0, timeout=3_000)
