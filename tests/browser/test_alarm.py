@@ -2,6 +2,7 @@
 full-width alarm with the booth, the person code and a running clock, without reload."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +12,8 @@ from tests.browser.test_door import Api, log_in, shot
 pytestmark = pytest.mark.browser
 
 
-def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url, totp_code):
+def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url, totp_code,
+                                                          server_env):
     api = Api(server_url)
     person = api.person("Alarm Albert", site="skyen")
     visit = api.check_in(person, "skyen")
@@ -62,6 +64,15 @@ def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url, to
     expect(nurse.locator("code.cpr")).to_have_text(re.compile(r"^[6-9]\d{5}-XXXX$"))
     expect(nurse.locator(".badge.info")).to_contain_text(re.compile("[Ff]iktiv|[Ff]ictitious"))
     shot(nurse, "journal-fictitious")
+
+    # Revealing the number is explicit, with a reason; the database file never holds it.
+    nurse.fill("#id_reason", "Kontrol af nummeret")
+    nurse.get_by_role("button", name=re.compile("Vis det fulde CPR-nummer|Show the full")).click()
+    number = nurse.locator("code.cpr").inner_text()
+    assert re.fullmatch(r"[6-9]\d{5}-\d{4}", number)
+    database = Path(server_env["DATABASE_URL"].removeprefix("sqlite:///"))
+    stored = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    assert number.encode() not in stored and number.replace("-", "").encode() not in stored
     door.select_option("#outcome", "recovered_on_site")
     door.get_by_role("button", name=re.compile("Luk hændelsen|Close the incident")).click()
     expect(other.locator(".alarm-banner")).to_have_count(0, timeout=3_000)

@@ -194,3 +194,30 @@ def test_rotate_cpr_key_reencrypts_and_keeps_the_links(nurse, incident):
     assert bytes(after.ciphertext) != bytes(before.ciphertext)
     assert after.cpr_hash == before.cpr_hash
     assert services.read_journal(nurse, journal, reveal=True, reason="r")["cpr"] == REAL_CPR
+
+
+def test_no_cpr_in_the_logs(nurse, incident, caplog, client):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        journal = write(nurse, incident, cpr_number=REAL_CPR)
+        services.read_journal(nurse, journal, reveal=True, reason="kontrol")
+        with pytest.raises(DomainError):
+            write(nurse, incident, cpr_number="999999-9999")
+    assert "0703801234" not in caplog.text and "070380-1234" not in caplog.text
+    assert "999999" not in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_dump_holds_no_cpr_digits(nurse, incident):
+    import subprocess
+
+    write(nurse, incident, cpr_number=REAL_CPR)
+    db = connection.settings_dict
+    dump = subprocess.run(
+        ["pg_dump", "--data-only", "-h", db["HOST"] or "127.0.0.1", "-p",
+         str(db["PORT"] or 5432), "-U", db["USER"] or "postgres", db["NAME"]],
+        capture_output=True, check=True).stdout
+    assert b"0703801234" not in dump and b"070380-1234" not in dump
+    assert b"health_patientidentifier" in dump  # the table was dumped, encrypted
