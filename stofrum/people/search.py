@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Case, Max, Q, When
-from django.db.models.functions import Greatest
+from django.db.models import Max, Q
+from django.db.models.functions import Length
 
 from stofrum.people.folding import fold, fold_loose
 from stofrum.people.models import Person
@@ -73,8 +73,10 @@ def _text_filter(strict: str, loose: str) -> Q:
     if connection.vendor == "postgresql":
         # The loose key alone narrows enough (ø/oe/o all fold to o there), and one
         # column keeps it to one GIN trigram index; `%` finds the typos.
-        return (Q(alias_loose__startswith=loose) | Q(alias_loose__contains=f" {loose}")
-                | Q(alias_loose__trigram_similar=loose))
+        prefix = Q(alias_loose__startswith=loose) | Q(alias_loose__contains=f" {loose}")
+        if len(loose) < 3:  # two typed letters mean a prefix; trigrams would match half
+            return prefix
+        return prefix | Q(alias_loose__trigram_similar=loose)
     q = Q()
     for column, value in (("alias_folded", strict), ("alias_loose", loose)):
         q |= Q(**{f"{column}__startswith": value}) | Q(**{f"{column}__contains": f" {value}"})
@@ -101,6 +103,29 @@ def _inner_trigrams(text: str) -> set[str]:
     return {word[i:i + 3] for word in text.split() for i in range(len(word) - 2)}
 
 
+def _postgres_candidates(strict, loose, birth_year, gender, limit):
+    """Prefix matches first (what typing a few letters means; the index answers them fast),
+    shortest aliases first, cut to SQL_SHORTLIST; trigram matches for typos only when the
+    prefixes leave room. Python then scores at most a few hundred rows."""
+    base = Person.objects.active()
+    if birth_year:
+        base = base.filter(birth_year=birth_year)
+    if gender:
+        base = base.filter(gender=gender)
+    fields = ("pk", "alias_folded", "alias_loose")
+    prefix = (Q(alias_loose__startswith=loose) | Q(alias_loose__contains=f" {loose}")
+              | Q(alias_folded__startswith=strict) | Q(alias_folded__contains=f" {strict}"))
+    rows = list(base.filter(prefix).order_by(Length("alias_loose"))
+                .values_list(*fields)[:SQL_SHORTLIST])
+    if len(rows) < limit * 3 and len(loose) >= 3:
+        seen = [pk for pk, *_ in rows]
+        rows += list(
+            base.filter(alias_loose__trigram_similar=loose).exclude(pk__in=seen)
+            .annotate(sim=TrigramSimilarity("alias_loose", loose)).order_by("-sim")
+            .values_list(*fields)[:SQL_SHORTLIST])
+    return rows
+
+
 def search(query: str, *, birth_year: int | None = None, gender: str | None = None,
            limit: int = 10) -> list[Match]:
     """Ranked persons whose alias matches `query` (case, æ/ae/a, ø/oe/o, å/aa/a and accents
@@ -108,17 +133,11 @@ def search(query: str, *, birth_year: int | None = None, gender: str | None = No
     strict, loose = fold(query), fold_loose(query)
     if not strict:
         return []
-    candidates = _candidates(strict, loose, birth_year, gender)
     if connection.vendor == "postgresql":
-        # Let PostgreSQL rank and cut the candidates, so Python scores a few hundred at most
-        # however common the typed letters are.
-        candidates = candidates.annotate(
-            starts=Case(When(Q(alias_folded__startswith=strict)
-                             | Q(alias_loose__startswith=loose), then=1), default=0),
-            sim=Greatest(TrigramSimilarity("alias_folded", strict),
-                         TrigramSimilarity("alias_loose", loose)),
-        ).order_by("-starts", "-sim")[:SQL_SHORTLIST]
-    rows = candidates.values_list("pk", "alias_folded", "alias_loose")
+        rows = _postgres_candidates(strict, loose, birth_year, gender, limit)
+    else:
+        rows = _candidates(strict, loose, birth_year, gender).values_list(
+            "pk", "alias_folded", "alias_loose")
     scored = [(pk, best_score(strict, loose, a, b)) for pk, a, b in rows]
     scored = [(pk, s) for pk, s in scored if s >= SIMILARITY_THRESHOLD]
     if not scored:
