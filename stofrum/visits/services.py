@@ -123,17 +123,16 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
         rules.check_assistant(site, person, assisted_by, assessment, now)
 
     booths = _lock_booths(site, method)
-    if Visit.objects.filter(person=person, state__in=OPEN_STATES).exists():
-        raise Conflict("already_checked_in")
     visit = Visit(person=person, site=site, method=method, state=VisitState.QUEUED,
                   checked_in_at=now, checked_in_by=staff)
     if assisted_by is not None:
         visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
         visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
     try:
-        with transaction.atomic():
-            visit.save()
-    except IntegrityError as exc:  # a concurrent check-in of the same person won
+        # The partial unique index is the check: one open visit per person, at any site.
+        # No savepoint is needed: the conflict ends this transaction anyway.
+        visit.save(force_insert=True)
+    except IntegrityError as exc:
         raise Conflict("already_checked_in") from exc
     Visit.substances.through.objects.bulk_create(
         Visit.substances.through(visit_id=visit.pk, substance_id=s.pk) for s in substances)
