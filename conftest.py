@@ -36,10 +36,19 @@ def _cpr_key_ring(settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def sites(db):
+    """The five seeded sites, each open around the clock so that a test's outcome does not
+    depend on the hour it runs (tests of opening hours set their own)."""
+    from datetime import time
+
+    from stofrum.sites.models import OpeningHours
     from stofrum.visits.seed import seed_substances
 
     seed_sites()
     seed_substances()
+    OpeningHours.objects.all().delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(site=site, weekday=day, opens=time(0), closes=time(0))
+        for site in Site.objects.all() for day in range(7))
     return {s.slug: s for s in Site.objects.all()}
 
 

@@ -103,3 +103,23 @@ MESSAGES.update({
     "reason_required": _("Give a reason for showing the full CPR number."),
     "no_consent": _("The person has not consented to disclosure to the Region."),
 })
+
+MESSAGES.update({
+    "text_required": _("Please write something."),
+    "text_too_long": _("The text is too long."),
+    "unknown_service_kind": _("Unknown kind of service."),
+    "unknown_referral_target": _("Unknown referral target."),
+    "invalid_status_change": _("The referral cannot move to that status from where it is."),
+    "referral_closed": _("The referral is closed."),
+    "visit_elsewhere": _("The visit belongs to another site or person."),
+    "site_required": _("Choose a site."),
+    "invalid_date": _("The date is not valid."),
+    "until_in_past": _("The end date must be today or later."),
+    "not_quarantined": _("The quarantine is no longer in force."),
+    "quarantine_scope": _("Choose the sites the quarantine covers."),
+    "invalid_route": _("Choose where the complaint should go."),
+    "invalid_status": _("Unknown status."),
+    "already_answered": _("It has already been answered."),
+    "rules_changed": _("Someone else changed the rules at the same moment. Reload and try "
+                       "again."),
+})

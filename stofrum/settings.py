@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "stofrum.visits",
     "stofrum.conduct",
     "stofrum.health",
+    "stofrum.care",
+    "stofrum.voice",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,14 @@ STOFRUM_API_TOKEN_HOURS = envint("STOFRUM_API_TOKEN_HOURS", 12, minimum=1)
 # checklist uses 30 minutes; DOMAIN.md §12).
 STOFRUM_BOOTH_AMBER_MINUTES = envint("STOFRUM_BOOTH_AMBER_MINUTES", 20, minimum=1)
 STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
+
+# A referral without a follow-up date is followed up this many days after it was made.
+STOFRUM_REFERRAL_FOLLOW_UP_DAYS = envint("STOFRUM_REFERRAL_FOLLOW_UP_DAYS", 7, minimum=1)
+# A complaint should be answered within this many days (leaders see the overdue ones).
+STOFRUM_COMPLAINT_ANSWER_DAYS = envint("STOFRUM_COMPLAINT_ANSWER_DAYS", 28, minimum=1)
+# The public complaint form: at most this many complaints per client address per hour.
+# The address is only held, hashed, in the cache for that hour; it is never stored.
+STOFRUM_COMPLAINT_RATE_LIMIT = envint("STOFRUM_COMPLAINT_RATE_LIMIT", 5, minimum=1)
 
 # The incident screen reminds staff when this long has passed since the last naloxone
 # dose without improvement recorded (2–3 minutes is the usual re-dose interval).

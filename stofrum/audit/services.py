@@ -58,11 +58,13 @@ def record(
     changes: dict | None = None,
     object_type: str = "",
     object_id: str = "",
+    keep_address: bool = True,
 ) -> AuditEvent:
     """Append one audit event. `action` is a namespaced code such as `staff.login`.
 
     `changes` is either a ready diff ({field: [before, after]}) or a plain mapping of
-    values; sensitive field values are masked in both.
+    values; sensitive field values are masked in both. `keep_address=False` leaves the
+    client address out (the public forms promise not to track who wrote).
     """
     ctx = current()
     if changes:
@@ -85,7 +87,7 @@ def record(
         object_type=object_type,
         object_id=object_id,
         site=site,
-        client_address=ctx.client_address,
+        client_address=ctx.client_address if keep_address else None,
         request_id=ctx.request_id,
         summary=summary[:300],
         changes=changes or {},

@@ -173,3 +173,57 @@ class OpeningHours(models.Model):
             if span_start <= local < end:
                 return True
         return False
+
+
+class HouseRulesQuerySet(models.QuerySet):
+    def current_shared(self):
+        return self.filter(site__isnull=True).order_by("-version").first()
+
+    def current_for(self, site):
+        return self.filter(site=site).order_by("-version").first()
+
+
+class HouseRules(models.Model):
+    """One version of the house rules (ordensregler): the rules shared by all rooms
+    (no site) or one room's own. A change is a new version; old ones stay, so what a
+    person was shown can always be read again."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="house_rules")
+    version = models.PositiveIntegerField(_("version"))
+    rules_da = models.TextField(_("rules (Danish), one per line"))
+    rules_en = models.TextField(_("rules (English), one per line"))
+    change_note = models.CharField(_("what changed"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey("staff.StaffMember", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+
+    objects = HouseRulesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site", "-version"]
+        verbose_name = _("house rules")
+        verbose_name_plural = _("house rules")
+        constraints = [
+            models.UniqueConstraint(fields=["version"], condition=models.Q(site__isnull=True),
+                                    name="house_rules_shared_version_unique"),
+            models.UniqueConstraint(fields=["site", "version"],
+                                    condition=models.Q(site__isnull=False),
+                                    name="house_rules_site_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} v{self.version}"
+
+    @property
+    def scope(self) -> str:
+        return self.site.slug if self.site_id else "shared"
+
+    @property
+    def label(self) -> str:
+        """How the version is recorded with a first-aid agreement, e.g. `h17:v2`."""
+        return f"{self.scope}:v{self.version}"
+
+    def lines(self, language: str | None = None) -> list[str]:
+        text = self.rules_en if (language or get_language()) == "en" else self.rules_da
+        return [line.strip() for line in text.splitlines() if line.strip()]

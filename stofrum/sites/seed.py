@@ -56,3 +56,36 @@ SITES = [
         "sort_order": 5,
     },
 ]
+
+# The first version of the house rules. DOMAIN.md §8: a few rules shared by all rooms,
+# and each room's own; staff edit them on the rules page (a new version each time).
+SHARED_RULES_DA = """Ingen vold, trusler eller chikane mod brugere, personale eller naboer.
+Ingen køb, salg eller videregivelse af stoffer i eller omkring stofindtagelsesrummet.
+Indtag kun dine egne stoffer, på den plads du får anvist.
+Personalet må ikke hjælpe med stofindtaget; kun en anden bruger må assistere, efter aftale \
+med personalet.
+Læg brugte kanyler og brugt udstyr i kanylebøtten.
+Følg personalets anvisninger. Overtrædelse af reglerne kan føre til karantæne."""
+
+SHARED_RULES_EN = """No violence, threats or harassment of users, staff or neighbours.
+No buying, selling or passing on drugs inside or around the room.
+Take only your own drugs, in the booth you are given.
+Staff may not help you take drugs; only another user may assist, after staff agree.
+Put used needles and equipment in the sharps container.
+Follow staff's instructions. Breaking the rules can lead to quarantine."""
+
+SITE_RULES = {
+    "h17": ("Hash og pot må ikke ryges i rygerummet.\n"
+            "Højst 30 minutter på en plads, når der er kø.",
+            "Hash and pot may not be smoked in the smoking room.\n"
+            "At most 30 minutes in a booth when others are waiting."),
+    "skyen": ("Hash og pot må ikke ryges i rygerummet.",
+              "Hash and pot may not be smoked in the smoking room."),
+    "reden": ("Rummet er kun for kvinder.\nHash og pot må ikke ryges i rygerummet.",
+              "The room is for women only.\n"
+              "Hash and pot may not be smoked in the smoking room."),
+    "sundholm": ("Kun injektion: der er ikke rygerum her.",
+                 "Injection only: there is no smoking room here."),
+    "mobile": ("Kun injektion. Bliv i nærheden af bilen, til personalet siger, du kan gå.",
+               "Injection only. Stay near the van until staff say you may leave."),
+}

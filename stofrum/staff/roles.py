@@ -21,20 +21,27 @@ class Capability(models.TextChoices):
     PERSONS_REGISTER = "persons.register", _("Register persons and check them in")
     INCIDENTS_RESPOND = "incidents.respond", _("Raise and respond to alarms")
     JOURNAL_WRITE = "journal.write", _("Read and write health journals (CPR)")
+    CARE_RECORD = "care.record", _("Record services and referrals")
+    CONDUCT_RECORD = "conduct.record", _("Record violations and exclusions for the day")
     QUARANTINE_DECIDE = "quarantine.decide", _("Decide and lift quarantines")
+    RULES_EDIT = "rules.edit", _("Edit the house rules")
+    VOICE_RECORD = "voice.record", _("Record suggestions, meeting requests and user councils")
+    VOICE_RESPOND = "voice.respond", _("Answer suggestions and complaints")
     STATS_VIEW = "stats.view", _("See statistics (counts only)")
     AUDIT_VIEW = "audit.view", _("Browse the audit trail")
     SITES_MANAGE = "sites.manage", _("Configure sites, booths and opening hours")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
 
 
-_DOOR = {Capability.SITE_BOARD, Capability.PERSONS_REGISTER, Capability.INCIDENTS_RESPOND}
+_DOOR = {Capability.SITE_BOARD, Capability.PERSONS_REGISTER, Capability.INCIDENTS_RESPOND,
+         Capability.CARE_RECORD, Capability.CONDUCT_RECORD, Capability.VOICE_RECORD}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.RECEPTION: frozenset(_DOOR),
     Role.HEALTH: frozenset(_DOOR | {Capability.JOURNAL_WRITE}),
     Role.LEADER: frozenset(
-        _DOOR | {Capability.QUARANTINE_DECIDE, Capability.STATS_VIEW, Capability.AUDIT_VIEW}
+        _DOOR | {Capability.QUARANTINE_DECIDE, Capability.STATS_VIEW, Capability.AUDIT_VIEW,
+                 Capability.RULES_EDIT, Capability.VOICE_RESPOND}
     ),
     Role.ADMIN: frozenset(
         {
@@ -43,6 +50,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.AUDIT_VIEW,
             Capability.SITES_MANAGE,
             Capability.STAFF_MANAGE,
+            Capability.RULES_EDIT,
         }
     ),
     Role.ANALYST: frozenset({Capability.STATS_VIEW}),

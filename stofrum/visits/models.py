@@ -4,32 +4,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from stofrum.codelists import CodeListEntry
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 
 
-class Substance(models.Model):
+class Substance(CodeListEntry):
     """Code list of substances (API.md), extendable in the admin."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_da = models.CharField(_("name (Danish)"), max_length=60)
-    name_en = models.CharField(_("name (English)"), max_length=60)
-    is_active = models.BooleanField(_("in use"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-
-    class Meta:
-        ordering = ["sort_order", "code"]
+    class Meta(CodeListEntry.Meta):
         verbose_name = _("substance")
         verbose_name_plural = _("substances")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if get_language() == "en" else self.name_da
 
 
 class VisitQuerySet(models.QuerySet):

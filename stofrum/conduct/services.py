@@ -1,0 +1,168 @@
+"""Use cases for house-rule violations, quarantines and exclusions for the day
+(DOMAIN.md §8). Check-in refuses a person while a quarantine covering the site is in force
+(stofrum/visits/rules.py); a quarantine ends by itself after its last day, in Copenhagen
+time, without any job having to run.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from stofrum.audit.services import record
+from stofrum.conduct.models import Quarantine, QuarantineKind, Violation
+from stofrum.errors import DomainError, InvalidInput, NotFound
+from stofrum.sites.models import Site
+from stofrum.staff.roles import Capability
+from stofrum.text import SHORT_TEXT_MAX, clean_text
+
+ALL_SITES = "all"
+
+
+def _covered_sites(quarantine: Quarantine):
+    return Site.objects.all() if quarantine.all_sites else quarantine.sites.all()
+
+
+def _may_see(staff, quarantine: Quarantine) -> bool:
+    if not (staff.can(Capability.CONDUCT_RECORD) or staff.can(Capability.QUARANTINE_DECIDE)):
+        return False
+    if quarantine.all_sites or staff.sees_all_sites:
+        return True
+    return any(s.pk in staff.site_ids for s in quarantine.sites.all())
+
+
+def get_quarantine_for(staff, quarantine_id) -> Quarantine:
+    try:
+        quarantine = (Quarantine.objects.select_related("person")
+                      .prefetch_related("sites").filter(pk=int(quarantine_id)).first())
+    except (TypeError, ValueError):
+        quarantine = None
+    if quarantine is None or not _may_see(staff, quarantine):
+        raise NotFound()
+    return quarantine
+
+
+def record_violation(staff, person, site, *, rule: str, description: str,
+                     occurred_at=None) -> Violation:
+    """Record a breach of the house rules at `site`: which rule, what happened, when.
+
+    Refuses: (400) `text_required`, `text_too_long`; (422) `invalid_date` (in the future).
+    """
+    if not staff.can(Capability.CONDUCT_RECORD, site):
+        raise NotFound()
+    rule = clean_text(rule, "rule", max_length=SHORT_TEXT_MAX, required=True)
+    description = clean_text(description, "description", required=True)
+    now = timezone.now()
+    if occurred_at is not None and occurred_at > now:
+        raise DomainError("invalid_date", field="occurred_at")
+    with transaction.atomic():
+        violation = Violation.objects.create(
+            person=person, site=site, occurred_at=occurred_at or now, rule=rule,
+            description=description, recorded_by=staff)
+        record(staff, "conduct.violation_recorded", violation, site=site, summary=rule,
+               changes={"person": person.code, "rule": rule})
+    return violation
+
+
+def _scope(staff, sites) -> tuple[bool, list[Site]]:
+    """(all_sites, sites) for a scope of "all" or a list of sites the leader leads."""
+    if sites == ALL_SITES:
+        return True, []
+    chosen = list(dict.fromkeys(sites or []))
+    if not chosen:
+        raise InvalidInput("quarantine_scope", field="sites")
+    for site in chosen:
+        if not staff.can(Capability.QUARANTINE_DECIDE, site):
+            raise NotFound("unknown_site", site=site.slug)
+    return False, chosen
+
+
+def decide_quarantine(staff, person, sites, *, until: date, reason: str,
+                      starts_on: date | None = None, violation: Violation | None = None
+                      ) -> Quarantine:
+    """A leader quarantines `person` at the sites they lead, or at all sites ("all"),
+    from `starts_on` (default today) until `until`, both days included.
+
+    Refuses: (403) not a leader; (404) a site the leader does not lead; (400)
+    `quarantine_scope`, `text_required`; (422) `until_in_past`, `invalid_date`.
+    """
+    if not staff.can(Capability.QUARANTINE_DECIDE):
+        raise DomainError("forbidden", status=403)
+    all_sites, chosen = _scope(staff, sites)
+    reason = clean_text(reason, "reason", required=True)
+    today = timezone.localdate()
+    starts_on = starts_on or today
+    if until < today:
+        raise DomainError("until_in_past", field="until")
+    if starts_on > until:
+        raise DomainError("invalid_date", field="starts_on")
+    with transaction.atomic():
+        quarantine = Quarantine.objects.create(
+            person=person, all_sites=all_sites, starts_on=starts_on, ends_on=until,
+            reason=reason, decided_by=staff, violation=violation)
+        quarantine.sites.set(chosen)
+        record(staff, "conduct.quarantine_decided", quarantine,
+               site=chosen[0] if len(chosen) == 1 else None,
+               summary=f"{person.code} until {until.isoformat()}",
+               changes={"person": person.code,
+                        "sites": ALL_SITES if all_sites else [s.slug for s in chosen],
+                        "starts_on": starts_on, "ends_on": until})
+    return quarantine
+
+
+def exclude_for_today(staff, person, site, *, reason: str,
+                      violation: Violation | None = None) -> Quarantine:
+    """Staff at the door exclude a person from `site` for the rest of the (Copenhagen)
+    day; no leader needed. Refuses: (400) `text_required`."""
+    if not staff.can(Capability.CONDUCT_RECORD, site):
+        raise NotFound()
+    reason = clean_text(reason, "reason", required=True)
+    today = timezone.localdate()
+    with transaction.atomic():
+        exclusion = Quarantine.objects.create(
+            kind=QuarantineKind.DAY_EXCLUSION, person=person, starts_on=today, ends_on=today,
+            reason=reason, decided_by=staff, violation=violation)
+        exclusion.sites.set([site])
+        record(staff, "conduct.excluded_for_today", exclusion, site=site,
+               summary=person.code, changes={"person": person.code, "day": today})
+    return exclusion
+
+
+def lift_quarantine(staff, quarantine: Quarantine, *, reason: str) -> Quarantine:
+    """A leader of a covered site lifts a quarantine (or exclusion) early, with a reason.
+
+    Refuses: (400) `text_required`; (422) `not_quarantined` (already lifted or over).
+    """
+    if not staff.can(Capability.QUARANTINE_DECIDE) or not (
+            quarantine.all_sites or staff.sees_all_sites
+            or any(staff.can(Capability.QUARANTINE_DECIDE, s)
+                   for s in quarantine.sites.all())):
+        raise NotFound()
+    reason = clean_text(reason, "reason", required=True)
+    with transaction.atomic():
+        quarantine = Quarantine.objects.select_for_update().get(pk=quarantine.pk)
+        if quarantine.lifted_at is not None or quarantine.ends_on < timezone.localdate():
+            raise DomainError("not_quarantined")
+        quarantine.lifted_at, quarantine.lifted_by = timezone.now(), staff
+        quarantine.lift_reason = reason
+        quarantine.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        record(staff, "conduct.quarantine_lifted", quarantine, summary=quarantine.person.code,
+               changes={"lifted": True})
+    return quarantine
+
+
+def active_quarantines(site, day: date | None = None):
+    """Quarantines and exclusions in force at `site` on `day` (default today)."""
+    day = day or timezone.localdate()
+    return (Quarantine.objects.in_force(day).covering(site)
+            .select_related("person", "decided_by").prefetch_related("sites")
+            .order_by("ends_on"))
+
+
+def history(person):
+    """A person's violations and quarantines, newest first."""
+    return {
+        "violations": person.violations.select_related("site", "recorded_by"),
+        "quarantines": person.quarantines.select_related("decided_by", "lifted_by")
+        .prefetch_related("sites").order_by("-starts_on", "-pk"),
+    }

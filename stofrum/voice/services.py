@@ -1,0 +1,288 @@
+"""Use cases for suggestions, meetings with the leader, complaints and the user council
+(DOMAIN.md §9–10).
+
+Complaints come from staff on a person's behalf or from anyone on the public page; the
+public path is rate limited per hashed client address and records no address at all.
+"""
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from stofrum.audit.services import diff, record, snapshot
+from stofrum.errors import DomainError, InvalidInput, NotFound
+from stofrum.staff.roles import Capability
+from stofrum.text import LONG_TEXT_MAX, clean_text
+from stofrum.voice.choices import (
+    OPEN_COMPLAINT_STATUSES,
+    ComplaintRoute,
+    ComplaintStatus,
+    SuggestionKind,
+)
+from stofrum.voice.models import Complaint, CouncilMeeting, PublicSubmissionWindow, Suggestion
+
+COMPLAINT_MAX = 5000
+SIGNED_AS_MAX = 100
+
+
+# --- suggestions, criticism and meetings with the leader ---------------------------------
+
+
+def get_suggestion_for(staff, suggestion_id) -> Suggestion:
+    try:
+        suggestion = (Suggestion.objects.select_related("site", "person")
+                      .filter(pk=int(suggestion_id)).first())
+    except (TypeError, ValueError):
+        suggestion = None
+    if suggestion is None or not staff.can(Capability.VOICE_RECORD, suggestion.site) and \
+            not staff.can(Capability.VOICE_RESPOND, suggestion.site):
+        raise NotFound()
+    return suggestion
+
+
+def leave_suggestion(staff, site, kind: str, text: str, *, person=None,
+                     meeting_at=None) -> Suggestion:
+    """A person's suggestion, criticism or request for a meeting with the leader, written
+    down by staff; linked to the person only if they want it (else anonymous).
+
+    Refuses: (400) `invalid_input` (kind), `text_required`, `text_too_long`.
+    """
+    if not staff.can(Capability.VOICE_RECORD, site):
+        raise NotFound()
+    if kind not in SuggestionKind.values:
+        raise InvalidInput("invalid_input", field="kind")
+    text = clean_text(text, "text", max_length=COMPLAINT_MAX, required=True)
+    with transaction.atomic():
+        suggestion = Suggestion.objects.create(
+            site=site, kind=kind, person=person, text=text, created_at=timezone.now(),
+            recorded_by=staff, meeting_at=meeting_at if kind == SuggestionKind.MEETING
+            else None)
+        record(staff, "voice.suggestion_recorded", suggestion, site=site, summary=kind,
+               changes={"person": getattr(person, "code", None)})
+    return suggestion
+
+
+def respond_to_suggestion(staff, suggestion: Suggestion, response: str, *,
+                          meeting_at=None) -> Suggestion:
+    """The leader's response to a suggestion or criticism, or the outcome of a meeting
+    (and when it was held). Refuses: (400) `text_required`, `text_too_long`."""
+    if not staff.can(Capability.VOICE_RESPOND, suggestion.site):
+        raise NotFound()
+    response = clean_text(response, "response", max_length=COMPLAINT_MAX, required=True)
+    with transaction.atomic():
+        suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        before = snapshot(suggestion, ["response", "meeting_at"])
+        suggestion.response = response
+        if meeting_at is not None:
+            suggestion.meeting_at = meeting_at
+        suggestion.responded_at, suggestion.responded_by = timezone.now(), staff
+        suggestion.save()
+        record(staff, "voice.suggestion_answered", suggestion, site=suggestion.site,
+               changes=diff(before, snapshot(suggestion, list(before))))
+    return suggestion
+
+
+def suggestions_for(site):
+    return Suggestion.objects.filter(site=site).select_related("person", "recorded_by",
+                                                                "responded_by")
+
+
+# --- complaints --------------------------------------------------------------------------
+
+
+def _rate_key(client_address: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), (client_address or "?").encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def _check_public_rate(client_address: str | None) -> None:
+    """At most STOFRUM_COMPLAINT_RATE_LIMIT public complaints per address per hour."""
+    now = timezone.now()
+    window = now.replace(minute=0, second=0, microsecond=0)
+    PublicSubmissionWindow.objects.filter(window_start__lt=window).delete()
+    key = _rate_key(client_address)
+    PublicSubmissionWindow.objects.get_or_create(key=key, window_start=window)
+    PublicSubmissionWindow.objects.filter(key=key, window_start=window).update(
+        count=F("count") + 1)
+    count = PublicSubmissionWindow.objects.get(key=key, window_start=window).count
+    if count > settings.STOFRUM_COMPLAINT_RATE_LIMIT:
+        raise DomainError("too_many_requests", status=429)
+
+
+def answer_due(received_at):
+    return timezone.localdate(received_at) + timedelta(
+        days=settings.STOFRUM_COMPLAINT_ANSWER_DAYS)
+
+
+def file_complaint(staff, *, site, route: str, text: str, anonymous: bool = True,
+                   person=None, signed_as: str = "", client_address: str | None = None
+                   ) -> Complaint:
+    """File a complaint to the room's leader, Socialforvaltningen or (as guidance, so the
+    room knows) Borgerrådgiveren. `staff` None means the public page or API without login:
+    rate limited, and no client address is kept anywhere.
+
+    Refuses: (400) `invalid_route`, `text_required`, `text_too_long`; (429)
+    `too_many_requests`.
+    """
+    public = staff is None
+    if not public and site is not None and not staff.can(Capability.VOICE_RECORD, site):
+        raise NotFound()
+    if not public and not staff.can(Capability.VOICE_RECORD):
+        raise DomainError("forbidden", status=403)
+    if route not in ComplaintRoute.values:
+        raise InvalidInput("invalid_route", field="route")
+    text = clean_text(text, "text", max_length=COMPLAINT_MAX, required=True)
+    signed_as = "" if anonymous else clean_text(signed_as, "signed_as",
+                                                max_length=SIGNED_AS_MAX)
+    if anonymous or public:
+        person = None
+    now = timezone.now()
+    with transaction.atomic():
+        if public:
+            _check_public_rate(client_address)
+        complaint = Complaint.objects.create(
+            site=site, route=route, text=text, anonymous=anonymous, person=person,
+            signed_as=signed_as, via_public_page=public, received_at=now,
+            answer_due_on=answer_due(now), recorded_by=staff)
+        record(staff, "voice.complaint_filed", complaint, site=site, summary=route,
+               changes={"route": route, "anonymous": anonymous, "public": public},
+               keep_address=not public)
+    return complaint
+
+
+def _may_handle(staff, complaint: Complaint) -> bool:
+    if complaint.site_id is None:
+        return staff.can(Capability.VOICE_RESPOND)
+    return staff.can(Capability.VOICE_RESPOND, complaint.site)
+
+
+def complaints_for(staff):
+    """The complaints a leader handles: those of their sites and those with no site."""
+    if not staff.can(Capability.VOICE_RESPOND):
+        return Complaint.objects.none()
+    qs = Complaint.objects.select_related("site", "person", "responded_by")
+    if staff.sees_all_sites:
+        return qs
+    return qs.filter(Q(site__isnull=True) | Q(site_id__in=staff.site_ids))
+
+
+def overdue_complaints(staff, today=None):
+    today = today or timezone.localdate()
+    return complaints_for(staff).filter(status__in=OPEN_COMPLAINT_STATUSES,
+                                        answer_due_on__lt=today).order_by("answer_due_on")
+
+
+def get_complaint_for(staff, complaint_id) -> Complaint:
+    try:
+        complaint = complaints_for(staff).filter(pk=int(complaint_id)).first()
+    except (TypeError, ValueError):
+        complaint = None
+    if complaint is None:
+        raise NotFound()
+    return complaint
+
+
+def handle_complaint(staff, complaint: Complaint, *, status: str,
+                     response: str = "") -> Complaint:
+    """Move a complaint on (received → being handled → forwarded / answered) and record
+    the response. An answered complaint needs the response text.
+
+    Refuses: (400) `invalid_status`, `text_required`, `text_too_long`; (422)
+    `already_answered`.
+    """
+    if not _may_handle(staff, complaint):
+        raise NotFound()
+    if status not in ComplaintStatus.values:
+        raise InvalidInput("invalid_status", field="status")
+    response = clean_text(response, "response", max_length=COMPLAINT_MAX,
+                          required=status == ComplaintStatus.ANSWERED)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status == ComplaintStatus.ANSWERED:
+            raise DomainError("already_answered")
+        before = snapshot(complaint, ["status", "response"])
+        complaint.status = status
+        if response:
+            complaint.response = response
+        if status in (ComplaintStatus.ANSWERED, ComplaintStatus.FORWARDED):
+            complaint.responded_at, complaint.responded_by = timezone.now(), staff
+        complaint.save()
+        record(staff, "voice.complaint_handled", complaint, site=complaint.site,
+               summary=status, changes=diff(before, snapshot(complaint, list(before))))
+    return complaint
+
+
+# --- the user council (brugerråd) --------------------------------------------------------
+
+COUNCIL_FIELDS = ("held_on", "agenda", "minutes", "attendance_count", "attendees",
+                  "decisions", "actions")
+
+
+def get_council_meeting_for(staff, meeting_id) -> CouncilMeeting:
+    try:
+        meeting = CouncilMeeting.objects.select_related("site").filter(
+            pk=int(meeting_id)).first()
+    except (TypeError, ValueError):
+        meeting = None
+    if meeting is None or not staff.can(Capability.VOICE_RECORD, meeting.site):
+        raise NotFound()
+    return meeting
+
+
+def _council_fields(data: dict) -> dict:
+    clean = {}
+    for name in ("agenda", "minutes", "attendees", "decisions", "actions"):
+        if name in data:
+            clean[name] = clean_text(data[name], name, max_length=LONG_TEXT_MAX,
+                                     required=name == "agenda")
+    if "attendance_count" in data:
+        try:
+            count = int(data["attendance_count"] or 0)
+        except (TypeError, ValueError):
+            raise InvalidInput("invalid_input", field="attendance_count") from None
+        if not 0 <= count <= 1000:
+            raise InvalidInput("invalid_input", field="attendance_count")
+        clean["attendance_count"] = count
+    if "held_on" in data:
+        if data["held_on"] is None:
+            raise InvalidInput("invalid_date", field="held_on")
+        clean["held_on"] = data["held_on"]
+    return clean
+
+
+def record_council_meeting(staff, site, **data) -> CouncilMeeting:
+    """Record a user-council meeting: date, agenda, minutes, attendance (a count, or
+    aliases of those who want to be named), decisions and follow-up actions."""
+    if not staff.can(Capability.VOICE_RECORD, site):
+        raise NotFound()
+    fields = _council_fields({"held_on": data.get("held_on"), "agenda": "", **data})
+    with transaction.atomic():
+        meeting = CouncilMeeting.objects.create(site=site, recorded_by=staff,
+                                                updated_at=timezone.now(), **fields)
+        record(staff, "voice.council_meeting_recorded", meeting, site=site,
+               summary=str(meeting.held_on))
+    return meeting
+
+
+def update_council_meeting(staff, meeting: CouncilMeeting, **data) -> CouncilMeeting:
+    """Add the minutes, decisions and actions after the meeting (audited)."""
+    if not staff.can(Capability.VOICE_RECORD, meeting.site):
+        raise NotFound()
+    fields = _council_fields(data)
+    with transaction.atomic():
+        meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting.pk)
+        before = snapshot(meeting, list(COUNCIL_FIELDS))
+        for name, value in fields.items():
+            setattr(meeting, name, value)
+        changes = diff(before, snapshot(meeting, list(COUNCIL_FIELDS)))
+        if changes:
+            meeting.updated_at = timezone.now()
+            meeting.save()
+            record(staff, "voice.council_meeting_updated", meeting, site=meeting.site,
+                   changes=changes)
+    return meeting
