@@ -125,3 +125,35 @@ def set_booths(sites):
         return keep
 
     return set_
+
+
+@pytest.fixture
+def api_as(client):
+    """A small JSON client for /api/v1 acting as `staff` (a bearer token), or as nobody."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stofrum.staff.models import ApiToken
+
+    def make(staff=None):
+        headers = {}
+        if staff is not None:
+            _, raw = ApiToken.issue(staff, timezone.now() + timedelta(hours=1))
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+
+        class Api:
+            def get(self, path, **params):
+                return client.get(f"/api/v1{path}", params, **headers)
+
+            def post(self, path, body=None, **extra):
+                return client.post(f"/api/v1{path}", body or {},
+                                   content_type="application/json", **headers, **extra)
+
+            def patch(self, path, body):
+                return client.patch(f"/api/v1{path}", body, content_type="application/json",
+                                    **headers)
+
+        return Api()
+
+    return make

@@ -20,6 +20,10 @@ urlpatterns = [
     path("staff/sites/<slug:slug>/", include("stofrum.visits.urls")),
     path("staff/", include("stofrum.people.urls")),
     path("staff/", include("stofrum.health.urls")),
+    path("staff/", include("stofrum.care.urls")),
+    path("staff/", include("stofrum.conduct.urls")),
+    path("staff/", include("stofrum.voice.urls")),
+    path("staff/", include("stofrum.sites.urls")),
     path("", include("stofrum.staff.urls")),
     path("", include("stofrum.public.urls")),
 ]

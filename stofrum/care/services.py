@@ -104,11 +104,11 @@ def refer(staff, site, person, target: str, *, note: str = "", visit=None,
     return referral
 
 
-_UNSET = object()
+UNSET = object()
 
 
 def update_referral(staff, referral: Referral, *, status: str | None = None,
-                    outcome: str | None = None, follow_up_on=_UNSET,
+                    outcome: str | None = None, follow_up_on=UNSET,
                     note: str | None = None) -> Referral:
     """Move a referral on (suggested → contacted → appointment → attended / not attended /
     declined), record its outcome or a new follow-up date.
@@ -129,13 +129,13 @@ def update_referral(staff, referral: Referral, *, status: str | None = None,
                                   current=referral.status, requested=status)
             referral.status = status
             referral.closed_at = timezone.now() if status in CLOSED_STATUSES else None
-        elif not referral.is_open and (follow_up_on is not _UNSET or note is not None):
+        elif not referral.is_open and (follow_up_on is not UNSET or note is not None):
             raise DomainError("referral_closed")
         if outcome is not None:
             referral.outcome = clean_text(outcome, "outcome")
         if note is not None:
             referral.note = clean_text(note, "note")
-        if follow_up_on is not _UNSET:
+        if follow_up_on is not UNSET:
             if follow_up_on is not None and follow_up_on < timezone.localdate():
                 raise DomainError("invalid_date", field="follow_up_on")
             referral.follow_up_on = follow_up_on

@@ -12,6 +12,7 @@ from stofrum.people import municipalities
 from stofrum.people.choices import Gender
 from stofrum.people.models import FirstAidAgreement, Person
 from stofrum.people.search import find_duplicates
+from stofrum.sites.services import current_house_rules, house_rules_label
 from stofrum.staff.roles import Capability
 
 MIN_BIRTH_YEAR = 1900
@@ -158,10 +159,13 @@ def sign_first_aid_agreement(staff, person: Person, site, *, signature: str | No
                              house_rules_shown: bool = False,
                              house_rules_version: str = "") -> FirstAidAgreement:
     """Record the signed first-aid agreement (with the drawn signature as a PNG data URL)
-    and whether the house rules were shown. Refuses `invalid_input` for a malformed
+    and whether the house rules were shown (and which versions: the current ones of the
+    site unless given). Refuses `invalid_input` for a malformed
     signature. Emits `people.first_aid_agreement.signed`."""
     if not staff.can(Capability.PERSONS_REGISTER, site):
         raise NotFound()
+    if house_rules_shown and not house_rules_version:
+        house_rules_version = house_rules_label(current_house_rules(site))
     agreement = FirstAidAgreement.objects.create(
         person=person, site=site, recorded_by=staff, signature=_clean_signature(signature),
         house_rules_shown=house_rules_shown, house_rules_version=house_rules_version[:40],

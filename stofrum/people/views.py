@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stofrum.conduct.views import person_conduct_context
 from stofrum.errors import DomainError
 from stofrum.people import services
 from stofrum.people.forms import AgreementForm, RegisterForm
-from stofrum.people.house_rules import PLACEHOLDER_VERSION, SHARED_RULES
+from stofrum.sites.models import Site
+from stofrum.sites.services import current_house_rules, house_rules_label, rule_lines
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
 
@@ -57,7 +59,8 @@ def welcome_view(request, slug, code):
         try:
             services.sign_first_aid_agreement(
                 request.user, person, site, signature=form.cleaned_data["signature"],
-                house_rules_shown=True, house_rules_version=PLACEHOLDER_VERSION)
+                house_rules_shown=True,
+                house_rules_version=house_rules_label(current_house_rules(site)))
         except DomainError as exc:
             error = exc.message
         else:
@@ -66,7 +69,8 @@ def welcome_view(request, slug, code):
             return redirect(reverse("staff:site", kwargs={"slug": site.slug})
                             + f"?person={person.code}")
     return render(request, "people/welcome.html", {
-        "site": site, "person": person, "form": form, "error": error, "rules": SHARED_RULES,
+        "site": site, "person": person, "form": form, "error": error,
+        "rules": rule_lines(current_house_rules(site)),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -75,9 +79,16 @@ def person_view(request, code):
     person = _person_or_404(request, code)
     visits = (person.visits.select_related("site", "method", "booth")
               .prefetch_related("substances").order_by("-checked_in_at")[:50])
+    staff = request.user
+    care_sites = [s for s in Site.objects.for_staff(staff)
+                  if staff.can(Capability.CARE_RECORD, s)]
     return render(request, "people/person.html", {
         "person": person, "visits": visits,
         "agreements": person.agreements.select_related("site", "recorded_by"),
+        "services": person.services.select_related("site", "kind")[:50],
+        "referrals": person.referrals.select_related("site", "target")[:50],
+        "care_sites": care_sites,
+        **person_conduct_context(staff, person),
     })
 
 
@@ -101,5 +112,6 @@ def agreement_view(request, code=None):
     """The printable first-aid agreement in Danish and English; with a person, as signed."""
     person = _person_or_404(request, code) if code else None
     agreement = person.agreements.select_related("site").first() if person else None
+    rules = current_house_rules(agreement.site if agreement else None)
     return render(request, "people/agreement.html",
-                  {"person": person, "agreement": agreement, "rules": SHARED_RULES})
+                  {"person": person, "agreement": agreement, "rules": rule_lines(rules)})

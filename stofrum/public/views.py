@@ -1,15 +1,75 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET
 
+from stofrum.audit.middleware import client_address
+from stofrum.care.models import ServiceKind
+from stofrum.errors import DomainError
 from stofrum.sites.models import Site
 from stofrum.sites.presenters import opening_hours_rows
+from stofrum.sites.services import current_house_rules, rule_lines
+from stofrum.visits.models import Substance
+from stofrum.voice import services as voice
+from stofrum.voice.choices import ComplaintRoute
 
 
+@require_GET
 def home_view(request):
-    """The rooms, their addresses, intake forms and opening hours. No login."""
+    """What the rooms are for and for whom, anonymity, services, rules, how to complain,
+    and the five rooms with whether each is open now. No login."""
     now = timezone.now()
     sites = [
         {"site": site, "open_now": site.is_open_at(now), "hours": opening_hours_rows(site)}
         for site in Site.objects.with_details()
     ]
-    return render(request, "public/home.html", {"sites": sites})
+    return render(request, "public/home.html", {
+        "sites": sites, "shared_rules": rule_lines(current_house_rules(None)),
+        "services": ServiceKind.objects.filter(is_active=True).exclude(code="other"),
+        "substances": Substance.objects.filter(is_active=True).exclude(
+            code__in=["mixed", "other"]),
+    })
+
+
+@require_GET
+def rules_view(request, slug):
+    """A site's house rules as a poster for the wall (print stylesheet), both languages."""
+    site = get_object_or_404(Site, slug=slug)
+    rule_sets = current_house_rules(site)
+    return render(request, "public/rules.html", {
+        "site": site, "rules_da": [line for r in rule_sets for line in r.lines("da")],
+        "rules_en": [line for r in rule_sets for line in r.lines("en")],
+        "versions": rule_sets,
+    })
+
+
+def complaint_view(request):
+    """Anyone may complain without logging in; rate limited, and nothing identifies the
+    writer unless they choose to sign."""
+    error, status = None, 200
+    if request.method == "POST":
+        anonymous = request.POST.get("anonymous") == "1"
+        site = Site.objects.filter(slug=request.POST.get("site", "")).first()
+        try:
+            complaint = voice.file_complaint(
+                None, site=site, route=request.POST.get("route", ""),
+                text=request.POST.get("text", ""), anonymous=anonymous,
+                signed_as=request.POST.get("signed_as", ""),
+                client_address=client_address(request))
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            return redirect(f"/complaints/thanks?due={complaint.answer_due_on.isoformat()}")
+    return render(request, "public/complaint.html", {
+        "sites": Site.objects.all(), "routes": ComplaintRoute.choices, "error": error,
+        "form": request.POST if error else None,
+    }, status=status)
+
+
+@require_GET
+def complaint_thanks_view(request):
+    try:
+        due = parse_date(request.GET.get("due", ""))
+    except ValueError:
+        due = None
+    return render(request, "public/complaint_thanks.html", {"due": due})

@@ -69,6 +69,12 @@ def current_house_rules(site) -> list:
                         HouseRules.objects.current_for(site) if site else None) if r]
 
 
+def rule_lines(rule_sets) -> list[str]:
+    """The rules of several versions (shared, then the site's) as one list, in the current
+    language."""
+    return [line for rules in rule_sets for line in rules.lines()]
+
+
 def house_rules_label(rule_sets) -> str:
     """The versions shown, as recorded with a first-aid agreement: `shared:v1+h17:v2`."""
     return "+".join(r.label for r in rule_sets)

@@ -13,6 +13,7 @@ from stofrum.people.services import get_person_for
 from stofrum.sites.models import Booth
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
+from stofrum.staff.site_tools import site_tools
 from stofrum.visits import services
 from stofrum.visits.board import board_for
 from stofrum.visits.forms import AssistanceForm, CheckInForm
@@ -47,6 +48,7 @@ def _door_context(request, site, *, person=None, form=None, error=None, query=""
         "site": site, "board": board_for(site), "can_door": can_door,
         "can_respond": request.user.can(Capability.INCIDENTS_RESPOND, site),
         "query": query, "results": results, "person": person, "form": form, "error": error,
+        "site_tools": site_tools(request.user, site),
     }
 
 
