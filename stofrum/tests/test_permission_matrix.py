@@ -97,6 +97,8 @@ TO_PERSON = Redirect("/staff/persons/{person}/")
 TO_HOME = Redirect("/staff/")
 TO_NEW_INCIDENT = Redirect("/staff/incidents/", prefix=True)
 TO_INCIDENT = Redirect("/staff/incidents/{incident}/")
+TO_CONDUCT = Redirect("/staff/persons/{person}/#conduct")
+TO_QUARANTINED = Redirect("/staff/persons/{quarantined}/#conduct")
 
 NEW_PERSON = {"alias": "Ny Person", "birth_year": 1990, "gender": "female",
               "municipality": "101", "site": "h17", "confirm_new": True}
@@ -188,6 +190,58 @@ MATRIX = [
         LOGIN,     403,       200,    403,    403,   403,     403),
     Row("journal extract",       "GET",  "/staff/journal/{journal}/extract",
         LOGIN,     403,       200,    403,    403,   403,     403),
+    # --- care: services and referrals (door staff of the site) ------------------------------
+    Row("care page",             "GET",  "/staff/sites/h17/care?visit={in_booth}",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("record a service",      "POST", "/staff/sites/h17/care",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"action": "service", "kind": "wound_care", "visit": "{in_booth}"}),
+    Row("referrals page",        "GET",  "/staff/sites/h17/referrals",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("referral page",         "GET",  "/staff/referrals/{referral}/",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    # --- conduct: violations, exclusions, quarantines ---------------------------------------
+    Row("record a violation",    "POST", "/staff/persons/{person}/violations",
+        LOGIN,     TO_CONDUCT, TO_CONDUCT, TO_CONDUCT, 403, 403, 404,
+        {"site": "h17", "rule": "No dealing", "description": "Sold pills"}),
+    Row("exclude for the day",   "POST", "/staff/persons/{person}/exclusion",
+        LOGIN,     TO_CONDUCT, TO_CONDUCT, TO_CONDUCT, 403, 403, 404,
+        {"site": "h17", "reason": "Sold pills"}),
+    Row("decide a quarantine",   "POST", "/staff/persons/{person}/quarantines",
+        LOGIN,     403,       403,    TO_CONDUCT, 403, 403,   403,
+        {"scope": "all", "until": "{until}", "reason": "Violence"}),
+    Row("lift a quarantine",     "POST", "/staff/quarantines/{quarantine}/lift",
+        LOGIN,     403,       403,    TO_QUARANTINED, 403, 403, 403,
+        {"reason": "Talked it through"}),
+    Row("site quarantines",      "GET",  "/staff/sites/h17/quarantines",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    # --- house rules ------------------------------------------------------------------------
+    Row("edit site house rules", "GET",  "/staff/house-rules/h17/",
+        LOGIN,     403,       403,    200,    200,   403,     403),
+    Row("edit shared house rules", "GET", "/staff/house-rules/shared/",
+        LOGIN,     403,       403,    404,    200,   403,     403),
+    Row("house rules poster",    "GET",  "/rules/h17/",
+        200,       200,       200,    200,    200,   200,     200),
+    # --- voice: suggestions, complaints, user council ---------------------------------------
+    Row("suggestions page",      "GET",  "/staff/sites/h17/suggestions",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("answer a suggestion",   "POST", "/staff/suggestions/{suggestion}/response",
+        LOGIN,     403,       403,    Redirect("/staff/sites/h17/suggestions"), 403, 403, 403,
+        {"response": "Done"}),
+    Row("complaint on behalf",   "GET",  "/staff/sites/h17/complaints/new",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("complaint register",    "GET",  "/staff/complaints/",
+        LOGIN,     403,       403,    200,    403,   403,     403),
+    Row("complaint page",        "GET",  "/staff/complaints/{complaint}/",
+        LOGIN,     403,       403,    200,    403,   403,     403),
+    Row("user council",          "GET",  "/staff/sites/h17/council/",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("user council meeting",  "GET",  "/staff/council/{council}/",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("public complaint form", "GET",  "/complaints/",
+        200,       200,       200,    200,    200,   200,     200),
+    Row("public complaint thanks", "GET", "/complaints/thanks",
+        200,       200,       200,    200,    200,   200,     200),
     # --- audit and admin ------------------------------------------------------------------
     Row("audit trail page",      "GET",  "/staff/audit/",
         LOGIN,     403,       403,    200,    200,   403,     403),
@@ -274,6 +328,63 @@ MATRIX = [
     Row("api disclose journal",  "POST", "/api/v1/journal/{journal}/disclosures",
         401,       404,       201,    404,    404,   404,     404,
         {"to_whom": "Region Hovedstaden"}),
+    # --- API: care ---------------------------------------------------------------------------
+    Row("api record service",    "POST", "/api/v1/services",
+        401,       201,       201,    201,    404,   404,     404,
+        {"site": "h17", "kind": "wound_care", "visit": "{in_booth}"}),
+    Row("api refer",             "POST", "/api/v1/referrals",
+        401,       201,       201,    201,    403,   403,     404,
+        {"person": "{person}", "target": "gp", "site": "h17"}),
+    Row("api list referrals",    "GET",  "/api/v1/referrals?site=h17",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api referral",          "GET",  "/api/v1/referrals/{referral}",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api update referral",   "PATCH", "/api/v1/referrals/{referral}",
+        401,       200,       200,    200,    404,   404,     404,
+        {"outcome": "Called the GP"}),
+    # --- API: conduct -------------------------------------------------------------------------
+    Row("api decide quarantine", "POST", "/api/v1/quarantines",
+        401,       403,       403,    201,    403,   403,     403,
+        {"person": "{person}", "sites": "all", "until": "{until}", "reason": "Violence"}),
+    Row("api exclude for the day", "POST", "/api/v1/quarantines/exclusions",
+        401,       201,       201,    201,    404,   404,     404,
+        {"person": "{person}", "site": "h17", "reason": "Dealing"}),
+    Row("api quarantine",        "GET",  "/api/v1/quarantines/{quarantine}",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api lift quarantine",   "POST", "/api/v1/quarantines/{quarantine}/lift",
+        401,       403,       403,    200,    403,   403,     403,
+        {"reason": "Talked it through"}),
+    Row("api person quarantines", "GET", "/api/v1/persons/{person}/quarantines",
+        401,       200,       200,    200,    403,   403,     200),
+    Row("api record violation",  "POST", "/api/v1/violations",
+        401,       201,       201,    201,    404,   404,     404,
+        {"person": "{person}", "site": "h17", "rule": "r", "description": "d"}),
+    # --- API: voice ---------------------------------------------------------------------------
+    # Anyone may complain without logging in; staff file on a person's behalf.
+    Row("api file complaint",    "POST", "/api/v1/complaints",
+        201,       201,       201,    201,    403,   403,     201,
+        {"route": "leader", "text": "Too cold", "anonymous": True}),
+    Row("api list complaints",   "GET",  "/api/v1/complaints",
+        401,       403,       403,    200,    403,   403,     403),
+    Row("api handle complaint",  "PATCH", "/api/v1/complaints/{complaint}",
+        401,       403,       403,    200,    403,   403,     403,
+        {"status": "in_progress"}),
+    Row("api leave suggestion",  "POST", "/api/v1/suggestions",
+        401,       201,       201,    201,    404,   404,     404,
+        {"site": "h17", "kind": "suggestion", "text": "More towels"}),
+    Row("api list suggestions",  "GET",  "/api/v1/suggestions?site=h17",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api answer suggestion", "POST", "/api/v1/suggestions/{suggestion}/response",
+        401,       403,       403,    200,    403,   403,     403,
+        {"response": "Ordered"}),
+    Row("api record council meeting", "POST", "/api/v1/council-meetings",
+        401,       201,       201,    201,    404,   404,     404,
+        {"site": "h17", "held_on": "2026-11-20", "agenda": "Hours"}),
+    Row("api list council meetings", "GET", "/api/v1/council-meetings?site=h17",
+        401,       200,       200,    200,    404,   404,     404),
+    Row("api update council meeting", "PATCH", "/api/v1/council-meetings/{council}",
+        401,       200,       200,    200,    404,   404,     404,
+        {"minutes": "Talked"}),
 ]
 # fmt: on
 
@@ -293,7 +404,10 @@ ANY_METHOD = "*"
 def world(cast, make_person, set_booths, door, sites):
     """h17 with one injection booth: Ada (no visit), Bo (a possible duplicate of Ada), Cai
     in the booth with an open incident, Dan in the queue."""
+    from stofrum.care.services import refer
+    from stofrum.conduct.services import decide_quarantine
     from stofrum.health.services import raise_alarm, write_journal
+    from stofrum.voice.services import file_complaint, leave_suggestion, record_council_meeting
     from stofrum.visits.services import check_in
 
     set_booths("h17", "injection", 1)
@@ -307,7 +421,18 @@ def world(cast, make_person, set_booths, door, sites):
     incident = raise_alarm(door, sites["h17"], "overdose_opioid", visit=in_booth)
     journal = write_journal(cast["health"], incident, cpr_number="070380-1234",
                             disclosure_consent="given", assessment="a", treatment="t")
-    return {"person": ada.code, "duplicate": bo.code, "in_booth": str(in_booth.pk),
+    referral = refer(door, sites["h17"], ada, "drug_treatment")
+    eve = make_person(alias="Eve", birth_year=1984)
+    until = timezone.localdate() + timedelta(days=7)
+    quarantine = decide_quarantine(cast["leader"], eve, [sites["h17"]], until=until, reason="r")
+    complaint = file_complaint(None, site=sites["h17"], route="leader", text="Too cold")
+    suggestion = leave_suggestion(door, sites["h17"], "suggestion", "More towels")
+    council = record_council_meeting(door, sites["h17"], held_on=timezone.localdate(),
+                                     agenda="Hours")
+    return {"referral": str(referral.pk), "quarantine": str(quarantine.pk),
+            "quarantined": eve.code, "until": until.isoformat(),
+            "complaint": str(complaint.pk), "suggestion": str(suggestion.pk),
+            "council": str(council.pk),"person": ada.code, "duplicate": bo.code, "in_booth": str(in_booth.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
             "incident": str(incident.pk), "journal": str(journal.pk)}
 
@@ -327,7 +452,9 @@ SAMPLE_NAMES = {"person": "ABC123", "duplicate": "DEF456",
                 "in_booth": "00000000-0000-4000-8000-000000000001",
                 "queued": "00000000-0000-4000-8000-000000000002", "helper": "GHJ789",
                 "booth": "1", "incident": "00000000-0000-4000-8000-000000000003",
-                "journal": "00000000-0000-4000-8000-000000000004"}
+                "journal": "00000000-0000-4000-8000-000000000004", "referral": "1",
+                "quarantine": "1", "quarantined": "JKL234", "until": "2030-01-01",
+                "complaint": "1", "suggestion": "1", "council": "1"}
 
 
 # --- making the request and judging the answer -------------------------------------------
