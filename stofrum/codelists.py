@@ -31,3 +31,10 @@ def seed_code_list(model, entries) -> None:
     for order, (code, da, en) in enumerate(entries, start=1):
         model.objects.get_or_create(
             code=code, defaults={"name_da": da, "name_en": en, "sort_order": order})
+
+
+class CodeListAdmin:
+    """Admin options for a code list (mix in with AuditedAdminMixin and ModelAdmin)."""
+
+    list_display = ["code", "name_da", "name_en", "is_active", "sort_order"]
+    list_editable = ["is_active", "sort_order"]

@@ -20,6 +20,7 @@ from stofrum.staff.roles import (
 ADMIN_APPS = {
     "sites": (Capability.SITES_MANAGE, False),
     "visits": (Capability.SITES_MANAGE, False),  # the substance code list
+    "care": (Capability.SITES_MANAGE, False),  # services and referral targets
     "staff": (Capability.STAFF_MANAGE, False),
     "audit": (Capability.AUDIT_VIEW, True),
 }

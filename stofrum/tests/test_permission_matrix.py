@@ -407,8 +407,8 @@ def world(cast, make_person, set_booths, door, sites):
     from stofrum.care.services import refer
     from stofrum.conduct.services import decide_quarantine
     from stofrum.health.services import raise_alarm, write_journal
-    from stofrum.voice.services import file_complaint, leave_suggestion, record_council_meeting
     from stofrum.visits.services import check_in
+    from stofrum.voice.services import file_complaint, leave_suggestion, record_council_meeting
 
     set_booths("h17", "injection", 1)
     ada = make_person(alias="Ada", birth_year=1980, gender="female")

@@ -67,6 +67,10 @@ def test_a_planned_or_closed_site_is_never_open(sites):
 
 
 def test_rows_join_days_with_the_same_hours(sites):
+    mobile = sites["mobile"]
+    mobile.opening_hours.all().delete()
+    for weekday in range(5):
+        hours(mobile, weekday, time(10), time(18))
     with translation.override("en"):
         assert opening_hours_rows(sites["mobile"]) == [
             ("Monday–Friday", "10:00–18:00"), ("Saturday–Sunday", "Closed")]

@@ -95,7 +95,7 @@ def test_lifted_or_ended_quarantine_does_not_refuse(door, sites, make_person, ma
                               ends_on=today - timedelta(1), reason="r", decided_by=leader)
     Quarantine.objects.create(person=person, all_sites=True, starts_on=today,
                               ends_on=today + timedelta(9), reason="r", decided_by=leader,
-                              lifted_at=timezone.now(), lifted_by=leader)
+                              lifted_at=timezone.now(), lifted_by=leader, lift_reason="ok")
     assert check_in(door, person, sites["h17"], ["heroin"], "injection").state == "in_booth"
 
 
