@@ -432,7 +432,8 @@ def world(cast, make_person, set_booths, door, sites):
     return {"referral": str(referral.pk), "quarantine": str(quarantine.pk),
             "quarantined": eve.code, "until": until.isoformat(),
             "complaint": str(complaint.pk), "suggestion": str(suggestion.pk),
-            "council": str(council.pk),"person": ada.code, "duplicate": bo.code, "in_booth": str(in_booth.pk),
+            "council": str(council.pk), "person": ada.code, "duplicate": bo.code,
+            "in_booth": str(in_booth.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
             "incident": str(incident.pk), "journal": str(journal.pk)}
 
