@@ -3,6 +3,7 @@ a refused use case into a message in place."""
 
 from datetime import date
 
+from django.http import Http404
 from django.utils.dateparse import parse_date
 
 from stofrum.errors import DomainError
@@ -22,3 +23,12 @@ def posted_date(value: str | None, field: str, *, required: bool = False) -> dat
     if parsed is None:
         raise DomainError("invalid_date", status=400, field=field)
     return parsed
+
+
+def or_404(getter, staff, key):
+    """`getter(staff, key)` (a use case's access function), or the page's 404: an object
+    the staff member may not see is "not found", the same as a missing one."""
+    try:
+        return getter(staff, key)
+    except DomainError:
+        raise Http404 from None

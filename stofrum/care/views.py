@@ -12,7 +12,7 @@ from stofrum.care import services
 from stofrum.care.choices import NEXT_STATUSES, ReferralStatus
 from stofrum.care.models import Referral, ReferralTarget, ServiceKind
 from stofrum.errors import DomainError
-from stofrum.forms_util import posted_date
+from stofrum.forms_util import or_404, posted_date
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
@@ -95,10 +95,7 @@ def referrals_view(request, slug):
 @staff_required(Capability.CARE_RECORD)
 def referral_view(request, referral_id):
     """One referral: move it on, record the outcome, set the next follow-up."""
-    try:
-        referral = services.get_referral_for(request.user, referral_id)
-    except DomainError:
-        raise Http404 from None
+    referral = or_404(services.get_referral_for, request.user, referral_id)
     error = None
     if request.method == "POST":
         try:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.conduct import services
 from stofrum.errors import DomainError
-from stofrum.forms_util import posted_date
+from stofrum.forms_util import or_404, posted_date
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for, staff_required
@@ -20,10 +20,7 @@ from stofrum.staff.roles import Capability
 
 
 def _person(request, code):
-    try:
-        return get_person_for(request.user, code)
-    except DomainError:
-        raise Http404 from None
+    return or_404(get_person_for, request.user, code)
 
 
 def _posted_site(request, capability):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.errors import DomainError
-from stofrum.forms_util import posted_date
+from stofrum.forms_util import or_404, posted_date
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
@@ -66,10 +66,7 @@ def suggestions_view(request, slug):
 @staff_required(Capability.VOICE_RESPOND)
 @require_POST
 def respond_view(request, suggestion_id):
-    try:
-        suggestion = services.get_suggestion_for(request.user, suggestion_id)
-    except DomainError:
-        raise Http404 from None
+    suggestion = or_404(services.get_suggestion_for, request.user, suggestion_id)
     try:
         services.respond_to_suggestion(
             request.user, suggestion, request.POST.get("response", ""),
@@ -125,10 +122,7 @@ def complaints_view(request):
 
 @staff_required(Capability.VOICE_RESPOND)
 def complaint_view(request, complaint_id):
-    try:
-        complaint = services.get_complaint_for(request.user, complaint_id)
-    except DomainError:
-        raise Http404 from None
+    complaint = or_404(services.get_complaint_for, request.user, complaint_id)
     error = None
     if request.method == "POST":
         try:
@@ -179,10 +173,7 @@ def council_view(request, slug):
 
 @staff_required(Capability.VOICE_RECORD)
 def council_meeting_view(request, meeting_id):
-    try:
-        meeting = services.get_council_meeting_for(request.user, meeting_id)
-    except DomainError:
-        raise Http404 from None
+    meeting = or_404(services.get_council_meeting_for, request.user, meeting_id)
     error = None
     if request.method == "POST":
         try:
