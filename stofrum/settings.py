@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "stofrum.health",
     "stofrum.care",
     "stofrum.voice",
+    "stofrum.stats",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,8 @@ STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
 
 # A referral without a follow-up date is followed up this many days after it was made.
 STOFRUM_REFERRAL_FOLLOW_UP_DAYS = envint("STOFRUM_REFERRAL_FOLLOW_UP_DAYS", 7, minimum=1)
+# Statistics that leave the municipality (exports) suppress counts below this.
+STOFRUM_SUPPRESS_BELOW = envint("STOFRUM_SUPPRESS_BELOW", 5, minimum=1)
 # A complaint should be answered within this many days (leaders see the overdue ones).
 STOFRUM_COMPLAINT_ANSWER_DAYS = envint("STOFRUM_COMPLAINT_ANSWER_DAYS", 28, minimum=1)
 # The public complaint form: at most this many complaints per client address per hour.

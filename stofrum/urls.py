@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/", include("stofrum.conduct.urls")),
     path("staff/", include("stofrum.voice.urls")),
     path("staff/", include("stofrum.sites.urls")),
+    path("staff/", include("stofrum.stats.urls")),
     path("", include("stofrum.staff.urls")),
     path("", include("stofrum.public.urls")),
 ]

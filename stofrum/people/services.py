@@ -109,6 +109,10 @@ def update_person(staff, person: Person, **changes) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     person.save()
+    if any(getattr(person, f) != before[f] for f in ("birth_year", "gender", "municipality")):
+        from stofrum.stats.summaries import mark_visits_stale
+
+        mark_visits_stale(person.visits.all())
     record(staff, "people.person.changed", person, summary=person.code,
            changes=diff(before, snapshot(person, EDITABLE_FIELDS)))
     return person
@@ -116,13 +120,17 @@ def update_person(staff, person: Person, **changes) -> Person:
 
 @transaction.atomic
 def merge_persons(staff, keep: Person, duplicate: Person) -> Person:
-    """Merge `duplicate` into `keep`: visits, agreements and quarantines move over, the
-    duplicate stays as a pointer (its code still finds `keep`). Refuses `invalid_input`
+    """Merge `duplicate` into `keep`: visits, agreements, quarantines, violations,
+    services, referrals, suggestions and complaints move over, the duplicate stays as a
+    pointer (its code still finds `keep`). Refuses `invalid_input`
     (same person / already merged), `open_visits` (409) when both have an open visit.
     Emits `people.person.merged`."""
-    from stofrum.conduct.models import Quarantine
+    from stofrum.care.models import Referral, Service
+    from stofrum.conduct.models import Quarantine, Violation
+    from stofrum.stats.summaries import mark_visits_stale
     from stofrum.visits.choices import OPEN_STATES
     from stofrum.visits.models import Visit
+    from stofrum.voice.models import Complaint, Suggestion
 
     if not staff.can(Capability.PERSONS_REGISTER):
         raise NotFound()
@@ -132,10 +140,12 @@ def merge_persons(staff, keep: Person, duplicate: Person) -> Person:
     open_visits = Visit.objects.filter(person__in=[keep, duplicate], state__in=OPEN_STATES)
     if open_visits.values("person").distinct().count() > 1:
         raise Conflict("open_visits")
+    mark_visits_stale(Visit.objects.filter(person=duplicate))
     moved = Visit.objects.filter(person=duplicate).update(person=keep)
     Visit.objects.filter(assisted_by=duplicate).update(assisted_by=keep)
-    FirstAidAgreement.objects.filter(person=duplicate).update(person=keep)
-    Quarantine.objects.filter(person=duplicate).update(person=keep)
+    for model in (FirstAidAgreement, Quarantine, Violation, Service, Referral, Suggestion,
+                  Complaint):
+        model.objects.filter(person=duplicate).update(person=keep)
     Person.objects.filter(merged_into=duplicate).update(merged_into=keep)
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])

@@ -15,6 +15,7 @@ from stofrum.live.publish import publish_after_commit
 from stofrum.people.models import Person
 from stofrum.sites.models import Booth
 from stofrum.staff.roles import Capability
+from stofrum.stats.summaries import mark_stale
 from stofrum.visits import rules
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
@@ -72,6 +73,7 @@ def _fill_free_booths(site, method, booths: list[Booth], now) -> list[Visit]:
     for visit, booth in zip(queued, free, strict=False):
         visit.state, visit.booth, visit.booth_at = VisitState.IN_BOOTH, booth, now
         visit.save(update_fields=["state", "booth", "booth_at"])
+        mark_stale(site.pk, visit.checked_in_at)
     return queued
 
 
@@ -132,6 +134,7 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
         # The partial unique index is the check: one open visit per person, at any site.
         # No savepoint is needed: the conflict ends this transaction anyway.
         visit.save(force_insert=True)
+        mark_stale(site.pk, now)
     except IntegrityError as exc:
         raise Conflict("already_checked_in") from exc
     Visit.substances.through.objects.bulk_create(
@@ -160,6 +163,7 @@ def add_assistance(staff, visit: Visit, assisted_by: Person, assessment: str) ->
     rules.check_assistant(visit.site, visit.person, assisted_by, assessment, now)
     visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
     visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
+    mark_stale(visit.site_id, visit.checked_in_at)
     visit.save(update_fields=["assisted_by", "assistant_assessment",
                               "assistance_recorded_by", "assistance_recorded_at"])
     record(staff, "visits.assistance_added", visit, site=visit.site,
@@ -183,6 +187,7 @@ def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
     booth = next((b for b in booths if b.pk == visit.booth_id), None)
     visit.state, visit.ended_at = VisitState.DONE, now
     visit.save(update_fields=["state", "ended_at"])
+    mark_stale(visit.site_id, visit.checked_in_at, visit.booth_at)
     if cleaning and booth is not None:
         booth.cleaning_since = now
         booth.save(update_fields=["cleaning_since"])
@@ -218,6 +223,7 @@ def leave_queue(staff, visit: Visit) -> Visit:
         raise Conflict("not_queued")
     visit.state, visit.ended_at = VisitState.LEFT_QUEUE, timezone.now()
     visit.save(update_fields=["state", "ended_at"])
+    mark_stale(visit.site_id, visit.checked_in_at, visit.booth_at)
     record(staff, "visits.left_queue", visit, site=visit.site)
     publish_after_commit(visit.site.slug, "board", {"reason": "left_queue"})
     return visit

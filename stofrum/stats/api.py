@@ -1,0 +1,47 @@
+from datetime import date
+
+from django.http import StreamingHttpResponse
+from ninja import Query, Router
+
+from stofrum.api_auth import staff_auth
+from stofrum.errors import InvalidInput
+from stofrum.stats import exports, indicators
+from stofrum.stats.scope import scope_for
+
+router = Router(tags=["statistics"], auth=staff_auth)
+FROM = Query(None, alias="from", description="first day (Copenhagen), default 30 days ago")
+TO = Query(None, alias="to", description="last day (Copenhagen), default today")
+
+
+@router.get("/summary")
+def summary(request, site: str = "", date_from: date | None = FROM, date_to: date | None = TO):
+    """Every indicator for a site (or the city) and a range of days (`from`, `to`,
+    Copenhagen calendar days, both included; default the last 30 days)."""
+    scope = scope_for(request.auth, site, date_from, date_to)
+    return indicators.summary(scope.sites, scope.day_from, scope.day_to)
+
+
+@router.get("/series")
+def series(request, site: str = "", bucket: str = "day", metric: str = "visits",
+           date_from: date | None = FROM, date_to: date | None = TO):
+    """A value per day, week or month: `metric` visits, check_ins or incidents."""
+    if bucket not in indicators.BUCKETS:
+        raise InvalidInput("invalid_input", field="bucket")
+    if metric not in indicators.METRICS:
+        raise InvalidInput("invalid_input", field="metric")
+    scope = scope_for(request.auth, site, date_from, date_to)
+    items = [{"period": period.isoformat(), "value": value} for period, value in
+             indicators.series(scope.sites, scope.day_from, scope.day_to, bucket, metric)]
+    return {"bucket": bucket, "metric": metric, "items": items, "count": len(items)}
+
+
+@router.get("/export.csv")
+def export_csv(request, site: str = "", date_from: date | None = FROM,
+               date_to: date | None = TO):
+    """The summary and the daily visits as CSV, small counts suppressed (streamed)."""
+    scope = scope_for(request.auth, site, date_from, date_to)
+    response = StreamingHttpResponse(exports.stream_csv(scope),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="stofrum-{site or "city"}-{scope.day_from}-{scope.day_to}.csv"')
+    return response

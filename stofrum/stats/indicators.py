@@ -1,0 +1,253 @@
+"""Every indicator, in one module, for the dashboards, the reports, the exports and the
+statistics API alike. Each is an aggregate query over the summary tables (visits) or the
+small tables (incidents, services, referrals, quarantines, complaints); none loops over
+visits in Python. docs/indicators.md defines each in one line, in Danish and English.
+
+A scope is a list of sites and a range of Copenhagen calendar days, both ends included.
+"""
+
+from collections import Counter
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractIsoWeekDay, TruncDate, TruncMonth, TruncWeek
+
+from stofrum.care.models import Referral, Service
+from stofrum.conduct.models import Quarantine, QuarantineKind
+from stofrum.health.models import Incident, Intervention
+from stofrum.people.models import FirstAidAgreement, Person
+from stofrum.sites.models import Booth
+from stofrum.stats.models import HourDay, MunicipalityDay, SubstanceDay, VisitDay, WaitDay
+from stofrum.stats.summaries import copenhagen, day_bounds, refresh_stale
+from stofrum.visits.choices import VisitState
+from stofrum.visits.models import RefusedCheckIn, Visit
+from stofrum.voice.models import Complaint, Suggestion
+
+BUCKETS = ("day", "week", "month")
+METRICS = ("visits", "incidents", "check_ins")
+
+
+def _days(model, sites, day_from, day_to):
+    return model.objects.filter(site__in=sites, day__gte=day_from, day__lte=day_to)
+
+
+def _moments(queryset, field, sites, day_from, day_to, site_field="site"):
+    start, end = day_bounds(day_from, day_to)
+    return queryset.filter(**{f"{site_field}__in": sites, f"{field}__gte": start,
+                              f"{field}__lt": end})
+
+
+def _counts(queryset, key) -> dict:
+    return {row[key]: row["n"] for row in queryset.values(key).annotate(n=Count("pk"))
+            .order_by("-n", key)}
+
+
+def _sums(queryset, key, field="visits") -> dict:
+    return {row[key]: row["n"] for row in queryset.values(key).annotate(n=Sum(field))
+            .order_by("-n", key)}
+
+
+def percentile(histogram: dict[int, int], share: float) -> int | None:
+    """The smallest value with at least `share` of the counts at or below it."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    running = 0
+    for value in sorted(histogram):
+        running += histogram[value]
+        if running >= share * total:
+            return value
+    return max(histogram)
+
+
+def open_minutes(site, day_from: date, day_to: date) -> int:
+    """Minutes the site is open by its opening hours over the days (clock time)."""
+    spans = Counter()
+    for hours in site.opening_hours.all():
+        if hours.all_day:
+            minutes = 1440
+        else:
+            minutes = ((hours.closes.hour * 60 + hours.closes.minute)
+                       - (hours.opens.hour * 60 + hours.opens.minute)) % 1440
+        spans[hours.weekday] += minutes
+    weeks, rest = divmod((day_to - day_from).days + 1, 7)
+    total = weeks * sum(spans.values())
+    for i in range(rest):
+        total += spans[(day_from + timedelta(days=i)).weekday()]
+    return total
+
+
+def summary(sites, day_from: date, day_to: date) -> dict:
+    """All indicators for the sites and days (see docs/indicators.md)."""
+    refresh_stale()
+    sites = list(sites)
+    visit_days = _days(VisitDay, sites, day_from, day_to)
+    consumed = visit_days.filter(left_queue=False)
+    visits = consumed.aggregate(n=Sum("visits"))["n"] or 0
+    start, end = day_bounds(day_from, day_to)
+    unique_persons = (Visit.objects.filter(site__in=sites, checked_in_at__gte=start,
+                                           checked_in_at__lt=end)
+                      .exclude(state=VisitState.LEFT_QUEUE)
+                      .aggregate(n=Count("person", distinct=True))["n"])
+    waits = {row["minutes"]: row["n"] for row in _days(WaitDay, sites, day_from, day_to)
+             .values("minutes").annotate(n=Sum("visits"))}
+    incidents = _moments(Incident.objects, "started_at", sites, day_from, day_to)
+    interventions = Intervention.objects.filter(incident__in=incidents)
+    referrals = _moments(Referral.objects, "created_at", sites, day_from, day_to)
+    booth_minutes = (_days(HourDay, sites, day_from, day_to)
+                     .aggregate(n=Sum("booth_minutes"))["n"] or 0)
+    capacity = sum(Booth.objects.filter(site=site, is_active=True).count()
+                   * open_minutes(site, day_from, day_to) for site in sites)
+    complaints = _complaints(sites, day_from, day_to)
+    return {
+        "from": day_from.isoformat(), "to": day_to.isoformat(),
+        "sites": [s.slug for s in sites],
+        "visits": visits,
+        "check_ins": visit_days.aggregate(n=Sum("visits"))["n"] or 0,
+        "unique_persons": unique_persons,
+        "visits_per_person": round(visits / unique_persons, 2) if unique_persons else None,
+        "new_persons": Person.objects.filter(
+            created_site__in=sites, created_at__gte=start, created_at__lt=end,
+            merged_into__isnull=True).count(),
+        "visits_by_method": _sums(consumed, "method__code"),
+        "visits_by_substance": _sums(_days(SubstanceDay, sites, day_from, day_to),
+                                     "substance__code"),
+        "visits_by_gender": _sums(consumed, "gender"),
+        "visits_by_age_band": dict(sorted(_sums(consumed, "age_band").items())),
+        "visits_by_municipality": _sums(_days(MunicipalityDay, sites, day_from, day_to),
+                                        "municipality"),
+        "assisted_intakes": consumed.filter(assisted=True).aggregate(n=Sum("visits"))["n"]
+        or 0,
+        "queue_abandoned": visit_days.filter(left_queue=True).aggregate(
+            n=Sum("visits"))["n"] or 0,
+        "wait_minutes": {"median": percentile(waits, 0.5), "p90": percentile(waits, 0.9)},
+        "occupancy": round(booth_minutes / capacity, 4) if capacity else None,
+        "refused": _counts(_moments(RefusedCheckIn.objects, "at", sites, day_from, day_to),
+                           "code"),
+        "incidents": incidents.count(),
+        "incidents_by_kind": _counts(incidents, "kind"),
+        "incident_outcomes": _counts(incidents.exclude(outcome=""), "outcome"),
+        "naloxone_uses": incidents.filter(interventions__kind="naloxone").distinct().count(),
+        "naloxone_doses": interventions.filter(kind="naloxone").count(),
+        "ambulance_calls": incidents.filter(
+            interventions__kind="ambulance_called").distinct().count(),
+        "hospital_transfers": incidents.filter(outcome="hospital").count(),
+        "services_by_kind": _counts(_moments(Service.objects, "given_at", sites, day_from,
+                                             day_to), "kind__code"),
+        "referrals": referrals.count(),
+        "referrals_by_target": _counts(referrals, "target__code"),
+        "referrals_by_status": _counts(referrals, "status"),
+        "quarantines": _quarantines(sites, day_from, day_to, QuarantineKind.QUARANTINE),
+        "day_exclusions": _quarantines(sites, day_from, day_to, QuarantineKind.DAY_EXCLUSION),
+        "first_aid_agreements": _moments(FirstAidAgreement.objects, "signed_at", sites,
+                                         day_from, day_to).count(),
+        "complaints": complaints.count(),
+        "complaints_by_route": _counts(complaints, "route"),
+        "suggestions_by_kind": _counts(_moments(Suggestion.objects, "created_at", sites,
+                                                day_from, day_to), "kind"),
+    }
+
+
+def _quarantines(sites, day_from, day_to, kind) -> int:
+    """Quarantines decided in the range that cover at least one of the sites."""
+    start, end = day_bounds(day_from, day_to)
+    return (Quarantine.objects.filter(kind=kind, decided_at__gte=start, decided_at__lt=end)
+            .filter(Q(all_sites=True) | Q(sites__in=sites)).distinct().count())
+
+
+def _complaints(sites, day_from, day_to):
+    from stofrum.sites.models import Site
+
+    start, end = day_bounds(day_from, day_to)
+    complaints = Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+    if {s.pk for s in sites} == set(Site.objects.values_list("pk", flat=True)):
+        return complaints  # city-wide: the complaints about no particular room too
+    return complaints.filter(site__in=sites)
+
+
+def _bucket_start(day: date, bucket: str) -> date:
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    return day
+
+
+def periods(day_from: date, day_to: date, bucket: str) -> list[date]:
+    out, day = [], _bucket_start(day_from, bucket)
+    while day <= day_to:
+        out.append(day)
+        if bucket == "month":
+            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        else:
+            day += timedelta(days=7 if bucket == "week" else 1)
+    return out
+
+
+def series(sites, day_from: date, day_to: date, bucket: str = "day",
+           metric: str = "visits") -> list[tuple[date, int]]:
+    """(start of period, value) for every period in the range, zeros included."""
+    refresh_stale()
+    truncate = {"day": None, "week": TruncWeek, "month": TruncMonth}[bucket]
+    if metric == "incidents":
+        rows = (_moments(Incident.objects, "started_at", sites, day_from, day_to)
+                .annotate(day=TruncDate("started_at", tzinfo=copenhagen()))
+                .values("day").annotate(n=Count("pk")))
+        values = Counter()
+        for row in rows:
+            values[_bucket_start(row["day"], bucket)] += row["n"]
+    else:
+        days = _days(VisitDay, sites, day_from, day_to)
+        if metric == "visits":
+            days = days.filter(left_queue=False)
+        key = "day"
+        if truncate is not None:
+            days, key = days.annotate(period=truncate("day")), "period"
+        values = Counter()
+        for row in days.values(key).annotate(n=Sum("visits")):
+            period = row[key]
+            values[period.date() if hasattr(period, "date") and callable(period.date)
+                   else period] += row["n"]
+    return [(period, values.get(period, 0)) for period in periods(day_from, day_to, bucket)]
+
+
+def heatmap(sites, day_from: date, day_to: date) -> dict:
+    """Occupancy (share of booth-minutes in use) and check-ins per weekday × hour."""
+    refresh_stale()
+    booths = Booth.objects.filter(site__in=sites, is_active=True).count()
+    weekday_count = Counter((day_from + timedelta(days=i)).isoweekday()
+                            for i in range((day_to - day_from).days + 1))
+    cells = {}
+    for row in (_days(HourDay, sites, day_from, day_to)
+                .annotate(weekday=ExtractIsoWeekDay("day"))
+                .values("weekday", "hour")
+                .annotate(minutes=Sum("booth_minutes"), check_ins=Sum("check_ins"))):
+        capacity = booths * 60 * weekday_count[row["weekday"]]
+        cells[(row["weekday"], row["hour"])] = {
+            "occupancy": round(min(row["minutes"] / capacity, 1.0), 3) if capacity else 0,
+            "check_ins": row["check_ins"]}
+    empty = {"occupancy": 0, "check_ins": 0}
+    return {"rows": [{"weekday": wd, "hours": [cells.get((wd, h), empty) for h in range(24)]}
+                     for wd in range(1, 8)]}
+
+
+def suppress(value, threshold: int | None = None):
+    """A count for publication outside the municipality: 1..threshold-1 become "<5"."""
+    threshold = threshold or settings.STOFRUM_SUPPRESS_BELOW
+    if isinstance(value, int) and 0 < value < threshold:
+        return f"<{threshold}"
+    return value
+
+
+def flatten(summary_: dict) -> list[tuple[str, str, object]]:
+    """(indicator, key, value) rows of a summary, for tables and exports."""
+    rows = []
+    for name, value in summary_.items():
+        if name in ("from", "to", "sites"):
+            continue
+        if isinstance(value, dict):
+            rows.extend((name, str(key), v) for key, v in value.items())
+        else:
+            rows.append((name, "", value))
+    return rows

@@ -1,0 +1,194 @@
+"""Dashboards (the city and each site) and the monthly/yearly reports: charts with their
+numbers beside them, from the indicators module."""
+
+from datetime import date
+
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
+
+from stofrum.care.models import ReferralTarget, ServiceKind
+from stofrum.errors import DomainError
+from stofrum.health.choices import IncidentKind, Outcome
+from stofrum.people import municipalities
+from stofrum.people.choices import Gender
+from stofrum.sites.models import IntakeMethod, Site
+from stofrum.staff.access import staff_required
+from stofrum.staff.roles import Capability
+from stofrum.stats import charts, exports, indicators
+from stofrum.stats.scope import scope_for
+from stofrum.visits.choices import RefusalCode
+from stofrum.visits.models import Substance
+
+GROUP_TITLES = {
+    "methods": _lazy("Visits by intake method"), "substances": _lazy("Visits by substance"),
+    "genders": _lazy("Visits by gender"), "ages": _lazy("Visits by age"),
+    "municipalities": _lazy("Visits by home municipality (top 10)"),
+    "incident_kinds": _lazy("Incidents by kind"), "outcomes": _lazy("Outcomes of incidents"),
+    "services": _lazy("Services by kind"), "targets": _lazy("Referrals by target"),
+    "refused": _lazy("Turned away, by reason"),
+}
+
+
+def _weekdays():
+    return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+def labelled(values: dict, names: dict) -> list[tuple[str, int]]:
+    return [(str(names.get(key, key)), n) for key, n in values.items()]
+
+
+def _names() -> dict:
+    lang = get_language() or "da"
+    return {
+        "method": {m.code: m.name for m in IntakeMethod.objects.all()},
+        "substance": {s.code: s.name for s in Substance.objects.all()},
+        "gender": dict(Gender.choices),
+        "incident": dict(IncidentKind.choices), "outcome": dict(Outcome.choices),
+        "service": {k.code: k.name for k in ServiceKind.objects.all()},
+        "target": {t.code: t.name for t in ReferralTarget.objects.all()},
+        "refusal": dict(RefusalCode.choices),
+        "municipality": _MunicipalityNames(lang),
+    }
+
+
+class _MunicipalityNames(dict):
+    def __init__(self, language):
+        super().__init__()
+        self.language = language
+
+    def get(self, key, default=None):
+        return municipalities.label(key, self.language) or default
+
+
+def _bucket(scope, requested: str) -> str:
+    if requested in indicators.BUCKETS:
+        return requested
+    days = (scope.day_to - scope.day_from).days
+    return "day" if days <= 62 else "week" if days <= 400 else "month"
+
+
+def _scope(request, slug):
+    return scope_for(request.user, slug, request.GET.get("from"), request.GET.get("to"))
+
+
+def _period_label(period: date, bucket: str) -> str:
+    return period.strftime("%Y-%m") if bucket == "month" else period.isoformat()
+
+
+@staff_required(Capability.STATS_VIEW)
+@require_GET
+def dashboard_view(request, slug=None):
+    """The city overview (no slug) or one site: visits over time, occupancy by weekday and
+    hour, substances and methods, incidents over time, demographics."""
+    try:
+        scope = _scope(request, slug)
+    except DomainError as exc:
+        return render(request, "stats/bad_range.html", {"error": exc.message}, status=400)
+    bucket = _bucket(scope, request.GET.get("bucket", ""))
+    s = indicators.summary(scope.sites, scope.day_from, scope.day_to)
+    names = _names()
+    visits = [(_period_label(p, bucket), v) for p, v in
+              indicators.series(scope.sites, scope.day_from, scope.day_to, bucket)]
+    incidents = [(_period_label(p, bucket), v) for p, v in indicators.series(
+        scope.sites, scope.day_from, scope.day_to, bucket, "incidents")]
+    heat = indicators.heatmap(scope.sites, scope.day_from, scope.day_to)
+    weekdays = _weekdays()
+    groups = {
+        "methods": labelled(s["visits_by_method"], names["method"]),
+        "substances": labelled(s["visits_by_substance"], names["substance"]),
+        "genders": labelled(s["visits_by_gender"], names["gender"]),
+        "ages": list(s["visits_by_age_band"].items()),
+        "municipalities": labelled(dict(list(s["visits_by_municipality"].items())[:10]),
+                                   names["municipality"]),
+        "incident_kinds": labelled(s["incidents_by_kind"], names["incident"]),
+        "outcomes": labelled(s["incident_outcomes"], names["outcome"]),
+        "services": labelled(s["services_by_kind"], names["service"]),
+        "targets": labelled(s["referrals_by_target"], names["target"]),
+        "refused": labelled(s["refused"], names["refusal"]),
+    }
+    return render(request, "stats/dashboard.html", {
+        "scope": scope, "s": s, "bucket": bucket, "buckets": indicators.BUCKETS,
+        "visits": visits, "incidents": incidents, "groups": groups,
+        "heat_rows": list(zip(weekdays, heat["rows"], strict=True)), "hours": range(24),
+        "charts": {
+            "visits": charts.columns(visits, _("Visits")),
+            "incidents": charts.columns(incidents, _("Incidents")),
+            "heat": charts.heat(heat["rows"], weekdays, _("Occupancy by weekday and hour")),
+            **{name: charts.bars(items, str(GROUP_TITLES[name]))
+               for name, items in groups.items()},
+        },
+        "sites": [site for site in Site.objects.all()
+                  if request.user.can(Capability.STATS_VIEW, site)],
+        "occupancy_pct": round(s["occupancy"] * 100, 1) if s["occupancy"] is not None
+        else None,
+    })
+
+
+def _report_range(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        month = int(request.GET["month"]) if request.GET.get("month") else None
+        if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+            raise ValueError
+    except ValueError:
+        raise DomainError("invalid_date", status=400) from None
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31), year, None
+    last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution)
+    return date(year, month, 1), last, year, month
+
+
+@staff_required(Capability.STATS_VIEW)
+@require_GET
+def report_view(request, slug=None):
+    """A printable monthly or yearly report (the city, or one site), with CSV and XLSX."""
+    try:
+        day_from, day_to, year, month = _report_range(request)
+        scope = scope_for(request.user, slug, day_from, day_to)
+    except DomainError as exc:
+        return render(request, "stats/bad_range.html", {"error": exc.message}, status=400)
+    s = indicators.summary(scope.sites, scope.day_from, scope.day_to)
+    names = _names()
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.stream_csv(scope),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{_filename(scope)}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(scope),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{_filename(scope)}.xlsx"'
+        return response
+    rows = [(name, names_for(name, key, names), value)
+            for name, key, value in indicators.flatten(s)]
+    return render(request, "stats/report.html", {
+        "scope": scope, "s": s, "year": year, "month": month, "rows": rows,
+        "series": indicators.series(scope.sites, scope.day_from, scope.day_to,
+                                    "day" if month else "month"),
+        "suppress_below": settings.STOFRUM_SUPPRESS_BELOW,
+    })
+
+
+_KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
+              "visits_by_gender": "gender", "visits_by_municipality": "municipality",
+              "incidents_by_kind": "incident", "incident_outcomes": "outcome",
+              "services_by_kind": "service", "referrals_by_target": "target",
+              "refused": "refusal"}
+
+
+def names_for(indicator: str, key: str, names: dict) -> str:
+    table = names.get(_KEY_NAMES.get(indicator, ""), {})
+    return str(table.get(key, key)) if key else ""
+
+
+def _filename(scope) -> str:
+    return f"stofrum-{scope.site.slug if scope.site else 'city'}-{scope.day_from}-{scope.day_to}"
