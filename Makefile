@@ -23,6 +23,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_sites
 	$(PY) manage.py seed_demo_accounts
+	$(PY) manage.py demo_data --persons 400 --days 21 --visits-per-day 300 --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/uvicorn stofrum.asgi:application --host $(HOST) --port $(PORT) --no-access-log
 
