@@ -32,7 +32,8 @@ def load(model, names, rows) -> int:
                     copy.write_row(row)
                     count += 1
             return count
-        sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(cols))})"
+        # Table and column names come from the model, quoted; values are parameters.
+        sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
         batch = []
         for row in rows:
             batch.append([f.get_db_prep_value(v, connection, prepared=False)

@@ -163,7 +163,6 @@ class Generator:
     # --- visits ------------------------------------------------------------------------
 
     def make_visits(self, chunk_days: int = 30):
-        rng = self.rng
         self.sites = list(Site.objects.prefetch_related("intake_methods"))
         self.booths = {}
         for booth in Booth.objects.filter(is_active=True).select_related("method"):

@@ -95,9 +95,20 @@ def page(browser):
     context.close()
 
 
+_USED_STEPS: dict[str, int] = {}
+
+
 @pytest.fixture
 def totp_code(server_env):
+    """The current TOTP code of a demo account. A code is accepted once (django-otp
+    refuses a replay), so a second login of the same account in the same 30-second step
+    waits for the next step."""
+
     def code(username: str) -> str:
-        return manage(server_env, "totp_code", username).strip()
+        while int(time.time()) // 30 == _USED_STEPS.get(username):
+            time.sleep(1)
+        value = manage(server_env, "totp_code", username).strip()
+        _USED_STEPS[username] = int(time.time()) // 30
+        return value
 
     return code

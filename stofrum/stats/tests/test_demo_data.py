@@ -1,0 +1,90 @@
+"""The synthetic data: deterministic for a seed, and faithful to the rooms' rules."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+
+from stofrum.people.models import Person
+from stofrum.sites.models import Site
+from stofrum.stats import indicators
+from stofrum.visits.models import Visit
+
+END = date(2026, 6, 1)
+
+
+class _Undo(Exception):
+    pass
+
+
+def _load_and_fingerprint(seed):
+    fingerprint = None
+    try:
+        with transaction.atomic():
+            call_command("demo_data", persons=80, days=6, visits_per_day=150, seed=seed,
+                         end=END, stdout=open("/dev/null", "w"))  # noqa: SIM115
+            fingerprint = (
+                sorted(Person.objects.values_list("code", "alias", "birth_year", "gender")),
+                sorted(Visit.objects.values_list("id", "checked_in_at", "state")),
+                indicators.summary(list(Site.objects.all()), date(2026, 5, 27), END),
+            )
+            raise _Undo
+    except _Undo:
+        pass
+    return fingerprint
+
+
+def test_the_same_seed_gives_the_same_data(sites):
+    first, again = _load_and_fingerprint(5), _load_and_fingerprint(5)
+    assert first == again
+    assert first[1] != _load_and_fingerprint(6)[1]
+
+
+def test_the_data_follows_the_rooms_rules(sites):
+    call_command("demo_data", persons=150, days=10, visits_per_day=400, seed=2, end=END,
+                 stdout=open("/dev/null", "w"))  # noqa: SIM115
+    visits = Visit.objects.all()
+    assert visits.count() > 2000
+    assert not visits.filter(site__slug="reden").exclude(person__gender="female").exists()
+    assert not visits.filter(site__slug__in=["sundholm", "mobile"],
+                             method__code="smoking").exists()
+    assert not visits.filter(method__code="smoking", substances__code="cannabis").exists()
+    for year, oldest_allowed in visits.values_list("checked_in_at__year",
+                                                   "person__birth_year").distinct():
+        assert year - oldest_allowed >= 18
+    assert not visits.filter(checked_in_at__lt=models_created_at()).exists()
+    s = indicators.summary(list(Site.objects.all()), date(2026, 5, 23), END)
+    assert s["visits"] + s["queue_abandoned"] == visits.count()
+    assert s["incidents"] > 0 and s["services_by_kind"] and s["assisted_intakes"] > 0
+    # Afternoons and evenings are busier than the small hours.
+    by_hour = indicators.heatmap(list(Site.objects.all()), date(2026, 5, 23), END)["rows"]
+    assert sum(r["hours"][16]["check_ins"] for r in by_hour) > \
+        3 * sum(r["hours"][4]["check_ins"] for r in by_hour)
+
+
+def models_created_at():
+    """Visits never start before their person was registered (checked per visit)."""
+    from django.db.models import OuterRef, Subquery
+
+    return Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("created_at")[:1])
+
+
+@pytest.mark.parametrize("args", [{"persons": 0}, {"days": 0}])
+def test_bad_arguments_are_refused(sites, args):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("demo_data", **{"persons": 5, "days": 1, **args})
+
+
+def test_if_empty_does_not_load_twice(sites):
+    out = io.StringIO()
+    call_command("demo_data", persons=20, days=2, visits_per_day=50, end=END, stdout=out)
+    count = Visit.objects.count()
+    call_command("demo_data", persons=20, days=2, visits_per_day=50, end=END, if_empty=True,
+                 stdout=out)
+    assert Visit.objects.count() == count
+    assert Visit.objects.values("person").annotate(n=Count("id")).exists()
