@@ -59,6 +59,7 @@ messages: install
 bench: install
 	$(PY) bench/checkin.py
 	$(PY) bench/alarm.py
+	$(PY) bench/stats.py
 
 clean:
 	rm -rf $(VENV) var
