@@ -39,21 +39,22 @@ def columns(points, title: str, width=720, height=240) -> str:
     return _svg(width, height, title, "".join(parts))
 
 
-def bars(items, title: str, width=480) -> str:
+def bars(items, title: str, width=420) -> str:
     """Horizontal bars for (label, value) items, largest first."""
     items = list(items)
-    row, left = 24, 170
+    row, left = 28, 150
     height = row * len(items) + 8
     peak = max((v for _, v in items), default=0) or 1
     parts = []
     for i, (label, value) in enumerate(items):
         y = 4 + i * row
         w = (width - left - 60) * value / peak
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12" '
-                     f'fill="{TEXT}">{escape(label)}</text>'
-                     f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
-                     f'fill="{BAR}"/>'
-                     f'<text x="{left + w + 6:.1f}" y="{y + 15}" font-size="12" '
+        short = label if len(label) <= 20 else label[:19] + "…"
+        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" font-size="14" '
+                     f'fill="{TEXT}">{escape(short)}</text>'
+                     f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" '
+                     f'fill="{BAR}"><title>{escape(label)}: {value}</title></rect>'
+                     f'<text x="{left + w + 6:.1f}" y="{y + 18}" font-size="14" '
                      f'fill="{TEXT}">{value}</text>')
     return _svg(width, max(height, 30), title, "".join(parts))
 
