@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DB = "stofrum_bench_stats"
 END = date(2026, 10, 31)
-TARGETS = {"year summary": 1000, "year dashboard": 1500, "month report": 300}
+TARGETS = {"year summary": 1000, "of which unique persons": "–", "year dashboard": 1500,
+           "month report": 300}
 
 
 def setup_django(reset: bool):
@@ -120,9 +121,18 @@ def main():
         r = client.get(f"/staff/stats/h17/report/?year={month.year}&month={month.month}")
         assert r.status_code == 200, r.status_code
 
+    def unique_persons():
+        from stofrum.stats.summaries import day_bounds
+
+        start, end = day_bounds(year_from, END)
+        return (Visit.objects.filter(site__in=sites, checked_in_at__gte=start,
+                                     checked_in_at__lt=end).exclude(state="left_queue")
+                .order_by().values("person").distinct().count())
+
     results = {
         "year summary": timed("year summary", lambda: indicators.summary(sites, year_from, END),
                               args.runs),
+        "of which unique persons": timed("unique persons", unique_persons, args.runs),
         "year dashboard": timed("year dashboard", dashboard, args.runs),
         "month report": timed("month report", report, args.runs),
     }
