@@ -7,9 +7,8 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from stofrum.care.models import ReferralTarget, ServiceKind
@@ -26,12 +25,16 @@ from stofrum.visits.choices import RefusalCode
 from stofrum.visits.models import Substance
 
 GROUP_TITLES = {
-    "methods": _lazy("Visits by intake method"), "substances": _lazy("Visits by substance"),
-    "genders": _lazy("Visits by gender"), "ages": _lazy("Visits by age"),
-    "municipalities": _lazy("Visits by home municipality (top 10)"),
-    "incident_kinds": _lazy("Incidents by kind"), "outcomes": _lazy("Outcomes of incidents"),
-    "services": _lazy("Services by kind"), "targets": _lazy("Referrals by target"),
-    "refused": _lazy("Turned away, by reason"),
+    "methods": gettext_lazy("Visits by intake method"),
+    "substances": gettext_lazy("Visits by substance"),
+    "genders": gettext_lazy("Visits by gender"),
+    "ages": gettext_lazy("Visits by age"),
+    "municipalities": gettext_lazy("Visits by home municipality (top 10)"),
+    "incident_kinds": gettext_lazy("Incidents by kind"),
+    "outcomes": gettext_lazy("Outcomes of incidents"),
+    "services": gettext_lazy("Services by kind"),
+    "targets": gettext_lazy("Referrals by target"),
+    "refused": gettext_lazy("Turned away, by reason"),
 }
 
 
@@ -168,7 +171,7 @@ def report_view(request, slug=None):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{_filename(scope)}.xlsx"'
         return response
-    rows = [(name, names_for(name, key, names), value)
+    rows = [(name, INDICATOR_LABELS.get(name, name), names_for(name, key, names), value)
             for name, key, value in indicators.flatten(s)]
     return render(request, "stats/report.html", {
         "scope": scope, "s": s, "year": year, "month": month, "rows": rows,
@@ -177,6 +180,41 @@ def report_view(request, slug=None):
         "suppress_below": settings.STOFRUM_SUPPRESS_BELOW,
     })
 
+
+INDICATOR_LABELS = {
+    "visits": gettext_lazy("Visits"),
+    "check_ins": gettext_lazy("Check-ins"),
+    "unique_persons": gettext_lazy("Unique persons"),
+    "visits_per_person": gettext_lazy("Visits per person"),
+    "new_persons": gettext_lazy("New persons"),
+    "visits_by_method": gettext_lazy("Visits by intake method"),
+    "visits_by_substance": gettext_lazy("Visits by substance"),
+    "visits_by_gender": gettext_lazy("Visits by gender"),
+    "visits_by_age_band": gettext_lazy("Visits by age"),
+    "visits_by_municipality": gettext_lazy("Visits by home municipality"),
+    "assisted_intakes": gettext_lazy("Assisted intakes"),
+    "queue_abandoned": gettext_lazy("Left the queue"),
+    "wait_minutes": gettext_lazy("Wait for a booth, minutes"),
+    "occupancy": gettext_lazy("Occupancy (share of booth-minutes)"),
+    "refused": gettext_lazy("Turned away, by reason"),
+    "incidents": gettext_lazy("Incidents"),
+    "incidents_by_kind": gettext_lazy("Incidents by kind"),
+    "incident_outcomes": gettext_lazy("Outcomes of incidents"),
+    "naloxone_uses": gettext_lazy("Naloxone given (incidents)"),
+    "naloxone_doses": gettext_lazy("Naloxone doses"),
+    "ambulance_calls": gettext_lazy("Ambulance calls"),
+    "hospital_transfers": gettext_lazy("Taken to hospital"),
+    "services_by_kind": gettext_lazy("Services by kind"),
+    "referrals": gettext_lazy("Referrals"),
+    "referrals_by_target": gettext_lazy("Referrals by target"),
+    "referrals_by_status": gettext_lazy("Referrals by status"),
+    "quarantines": gettext_lazy("Quarantines decided"),
+    "day_exclusions": gettext_lazy("Excluded for the rest of the day"),
+    "first_aid_agreements": gettext_lazy("First-aid agreements"),
+    "complaints": gettext_lazy("Complaints"),
+    "complaints_by_route": gettext_lazy("Complaints by route"),
+    "suggestions_by_kind": gettext_lazy("Suggestions and criticism"),
+}
 
 _KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
               "visits_by_gender": "gender", "visits_by_municipality": "municipality",

@@ -9,7 +9,7 @@ from stofrum.care.models import Referral, ReferralTarget, Service, ServiceKind
 from stofrum.conduct.models import Quarantine
 from stofrum.health.models import Incident, Intervention
 from stofrum.people.models import Person
-from stofrum.sites.models import Booth, IntakeMethod
+from stofrum.sites.models import Booth, IntakeMethod, Site
 from stofrum.stats import indicators
 from stofrum.stats.summaries import rebuild
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
@@ -161,3 +161,32 @@ def test_suppression_of_small_cells(settings):
     settings.STOFRUM_SUPPRESS_BELOW = 5
     assert [indicators.suppress(v) for v in (0, 1, 4, 5, 17)] == [0, "<5", "<5", 5, 17]
     assert indicators.suppress(3, threshold=10) == "<10"
+
+
+def test_agreements_complaints_suggestions_and_exclusions(world, door):
+    from stofrum.people.models import FirstAidAgreement
+    from stofrum.voice.models import Complaint, Suggestion
+
+    h17, skyen = world["h17"], world["skyen"]
+    person = Person.objects.get(alias="Bente")
+    agreement = FirstAidAgreement.objects.create(person=person, site=h17, recorded_by=door)
+    FirstAidAgreement.objects.filter(pk=agreement.pk).update(signed_at=utc(2026, 3, 28, 10))
+    for site, at in ((h17, utc(2026, 3, 29, 10)), (None, utc(2026, 3, 29, 11)),
+                     (h17, utc(2026, 3, 30, 10))):
+        Complaint.objects.create(site=site, route="leader", text="t", received_at=at,
+                                 answer_due_on=date(2026, 4, 30))
+    Suggestion.objects.create(site=h17, kind="criticism", text="t", recorded_by=door,
+                              created_at=utc(2026, 3, 28, 9))
+    exclusion = Quarantine.objects.create(kind="day_exclusion", person=person, starts_on=SAT,
+                                          ends_on=SAT, reason="r", decided_by=door)
+    exclusion.sites.set([skyen])
+    Quarantine.objects.filter(pk=exclusion.pk).update(decided_at=utc(2026, 3, 28, 13))
+
+    at_h17 = indicators.summary([h17], SAT, SUN)
+    assert at_h17["first_aid_agreements"] == 1
+    assert at_h17["complaints"] == 1 and at_h17["complaints_by_route"] == {"leader": 1}
+    assert at_h17["suggestions_by_kind"] == {"criticism": 1}
+    assert at_h17["day_exclusions"] == 0
+    city = indicators.summary(list(Site.objects.all()), SAT, SUN)
+    assert city["complaints"] == 2  # the one about no particular room counts for the city
+    assert city["day_exclusions"] == 1
