@@ -23,8 +23,11 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402
+
 DB_NAME = "stofrum_bench_alarm"
-BASE_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+BASE_URL = common.BASE
 TARGET_P99_MS = 500
 
 
@@ -163,9 +166,7 @@ def run(processes: int, clients: int, alarms: int, env) -> dict:
 
 
 def write_docs(rows, clients, alarms) -> None:
-    path = ROOT / "docs" / "performance.md"
-    heading = "## Overdose alarm to every board (bench/alarm.py)"
-    lines = [heading, "",
+    lines = [
              f"Measured {date.today().isoformat()} with `.venv/bin/python bench/alarm.py` "
              f"({clients} server-sent-event clients on one site, {alarms} alarms raised "
              "through the API, PostgreSQL LISTEN/NOTIFY bus). Latency is from sending the "
@@ -175,18 +176,7 @@ def write_docs(rows, clients, alarms) -> None:
     lines += [f"| {r['processes']} | {r['deliveries']} | {r['lost']} | {r['p50']:.1f} | "
               f"{r['p99']:.1f} | {r['max']:.1f} |" for r in rows]
     lines += ["", f"Target: p99 under {TARGET_P99_MS} ms.", ""]
-    section = "\n".join(lines)
-    text = path.read_text() if path.exists() else (
-        "# Performance\n\nMeasured on the project's machine (2 cores, 24 GiB, PostgreSQL 15 "
-        "on localhost) by the scripts in `bench/`; `make bench` runs them all.\n\n")
-    if heading in text:
-        start = text.index(heading)
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text)
+    common.write_section("## Overdose alarm to every board (bench/alarm.py)", lines)
 
 
 def main() -> None:

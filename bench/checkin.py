@@ -10,7 +10,6 @@ docs/performance.md. A benchmark, not a test: it asserts nothing.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -22,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench import common  # noqa: E402
+
 DB = "stofrum_bench_checkin"
 PERSONS = 20_000
 CONCURRENCY = (1, 8, 32)
@@ -37,24 +37,7 @@ LAST = ["", "", "Hansen", "Jensen", "Nielsen", "Sørensen", "Kristensen", "Thoms
 
 
 def setup_django(reset: bool):
-    import psycopg
-
-    with psycopg.connect(f"{BASE}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone()
-        if reset and exists:
-            conn.execute(f'DROP DATABASE "{DB}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{DB}"')
-    os.environ.update(DATABASE_URL=f"{BASE}/{DB}", DJANGO_SETTINGS_MODULE="stofrum.settings",
-                      STOFRUM_LOG_LEVEL="WARNING", STOFRUM_EVENT_BUS="inprocess",
-                      STOFRUM_VAR_DIR=str(ROOT / "var" / "bench"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.setup_django(DB, reset)
 
 
 def load(visits_wanted: int):
@@ -266,7 +249,7 @@ def bare_sql_check_in(staff, site):
 
     def operation(rng, index):
         if not hasattr(local, "conn"):
-            local.conn = psycopg.connect(f"{BASE}/{DB}")
+            local.conn = psycopg.connect(f"{common.BASE}/{DB}")
         conn = local.conn
         person = ids[rng.randrange(len(ids))]
         with conn.transaction():
@@ -295,9 +278,7 @@ def bare_sql_check_in(staff, site):
 
 
 def write_docs(rows, ratios, args):
-    path = ROOT / "docs" / "performance.md"
-    heading = "## Check-in and search (bench/checkin.py)"
-    lines = [heading, "",
+    lines = [
              f"Measured {date.today().isoformat()} with `.venv/bin/python bench/checkin.py "
              f"--ops {args.ops} --visits {args.visits}` on PostgreSQL: {PERSONS:,} persons, "
              f"{args.visits:,} visits over the past year, the real use cases (`check_in` at H17 "
@@ -313,17 +294,7 @@ def write_docs(rows, ratios, args):
     lines += [f"- {c} clients: p50 {p50:.1f}×, p95 {p95:.1f}×" for c, p50, p95 in ratios]
     lines += ["", "Targets: check-in p95 under 25 ms at 8 clients; search p95 under 20 ms.",
               ""]
-    section = "\n".join(lines)
-    text = path.read_text() if path.exists() else (
-        "# Performance\n\nMeasured on the project's machine (2 cores, 24 GiB, PostgreSQL 15 "
-        "on localhost) by the scripts in `bench/`; `make bench` runs them all.\n\n")
-    if heading in text:
-        start = text.index(heading)
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
+    common.write_section("## Check-in and search (bench/checkin.py)", lines)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ numbers and writes them into docs/performance.md. A benchmark, not a test.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -26,7 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-BASE = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+from bench import common  # noqa: E402
+
 DB = "stofrum_bench_stats"
 END = date(2026, 10, 31)
 TARGETS = {"year summary": 1000, "of which unique persons": "–", "year dashboard": 1500,
@@ -34,24 +34,7 @@ TARGETS = {"year summary": 1000, "of which unique persons": "–", "year dashboa
 
 
 def setup_django(reset: bool):
-    import psycopg
-
-    with psycopg.connect(f"{BASE}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone()
-        if reset and exists:
-            conn.execute(f'DROP DATABASE "{DB}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{DB}"')
-    os.environ.update(DATABASE_URL=f"{BASE}/{DB}", DJANGO_SETTINGS_MODULE="stofrum.settings",
-                      STOFRUM_LOG_LEVEL="WARNING", STOFRUM_EVENT_BUS="inprocess",
-                      STOFRUM_VAR_DIR=str(ROOT / "var" / "bench"), ALLOWED_HOSTS="testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.setup_django(DB, reset, ALLOWED_HOSTS="testserver")
 
 
 def load(years: int):
@@ -153,9 +136,7 @@ def main():
 
 def write_docs(results, export, visits, args):
     rows, peak, rows_month, peak_month = export
-    path = ROOT / "docs" / "performance.md"
-    heading = "## Statistics at city scale (bench/stats.py)"
-    lines = [heading, "",
+    lines = [
              f"Measured {date.today().isoformat()} with `.venv/bin/python bench/stats.py "
              f"--years {args.years} --runs {args.runs}` on PostgreSQL: {visits:,} synthetic "
              f"visits over {args.years} years at the five sites (`demo_data`, 20,000 persons, "
@@ -167,15 +148,7 @@ def write_docs(results, export, visits, args):
               f"memory {peak / 1e6:.1f} MB; a month, {rows_month:,} rows, peak "
               f"{peak_month / 1e6:.1f} MB (flat: rows are read in chunks and written as they "
               "come).", ""]
-    section = "\n".join(lines)
-    text = path.read_text()
-    if heading in text:
-        start = text.index(heading)
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
+    common.write_section("## Statistics at city scale (bench/stats.py)", lines)
 
 
 if __name__ == "__main__":
