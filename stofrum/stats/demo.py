@@ -27,6 +27,7 @@ from stofrum.sites.models import Booth, Site
 from stofrum.stats import bulk
 from stofrum.stats.summaries import copenhagen, rebuild
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
+from stofrum.visits.services import fill_free_booths
 from stofrum.voice.models import Complaint, Suggestion
 
 FIRST = ["Søren", "Mette", "Bjørn", "Kim", "Jens", "Anne", "Lars", "Palle", "Åse", "Ole",
@@ -163,7 +164,8 @@ class Generator:
     # --- visits ------------------------------------------------------------------------
 
     def make_visits(self, chunk_days: int = 30):
-        self.sites = list(Site.objects.prefetch_related("intake_methods"))
+        self.sites = list(Site.objects.prefetch_related("intake_methods", "opening_hours"))
+        self.hours_cache, self.open_persons = {}, set()
         self.booths = {}
         for booth in Booth.objects.filter(is_active=True).select_related("method"):
             self.booths.setdefault((booth.site_id, booth.method.code), []).append(booth)
@@ -178,6 +180,8 @@ class Generator:
             with transaction.atomic():
                 self._chunk(day, last)
             day = last + timedelta(days=1)
+        for site in self.sites:  # visits still queued get the booths that are free now
+            fill_free_booths(site)
         rebuild([s.pk for s in self.sites], self.start, self.end)
 
     def _chunk(self, first: date, last: date):
@@ -186,7 +190,7 @@ class Generator:
                                      "services", "referrals", "refused", "quarantines",
                                      "quarantine_sites", "complaints", "suggestions")}
         day = first
-        now = datetime.now(UTC) - timedelta(hours=1)
+        now = datetime.now(UTC)
         while day <= last:
             for site in self.sites:
                 mean = (self.per_day * VOLUME.get(site.slug, 0.1) * WEEKDAY[day.weekday()]
@@ -205,7 +209,10 @@ class Generator:
         booths = self.booths.get((site.pk, method), [])
         if not booths or not count:
             return
-        arrivals = sorted(rng.choices(range(24), HOURS, k=count))
+        hours = self._open_hours(site, day)
+        if not hours:
+            return
+        arrivals = sorted(rng.choices(hours, [HOURS[h] for h in hours], k=count))
         free = [(0.0, b.pk) for b in booths]  # (minute free again, booth id)
         heapq.heapify(free)
         people, weights = self.pools[site.pk]
@@ -229,6 +236,9 @@ class Generator:
             vid = uuid.UUID(int=rng.getrandbits(128), version=4)
             if wait > GIVE_UP_AFTER and rng.random() < 0.5:
                 left = _aware(day, arrive + GIVE_UP_AFTER + rng.uniform(0, 20))
+                if left > now:  # still waiting right now
+                    self._open(out, vid, person[0], site, method, "queued", None, checked_in)
+                    continue
                 out["visits"].append((vid, person[0], site.pk, self.methods[method].pk,
                                       "left_queue", None, checked_in, None, left,
                                       self.staff.pk, None, "", None, None))
@@ -243,6 +253,13 @@ class Generator:
                 if helper[0] != person[0] and helper[2] <= checked_in:
                     assisted = helper[0]
             booth_at, ended = _aware(day, start), _aware(day, start + minutes)
+            if ended > now:  # in a booth, or still in the queue, right now
+                if booth_at <= now:
+                    self._open(out, vid, person[0], site, method, "in_booth", booth_id,
+                               checked_in, booth_at)
+                else:
+                    self._open(out, vid, person[0], site, method, "queued", None, checked_in)
+                continue
             out["visits"].append((
                 vid, person[0], site.pk, self.methods[method].pk, "done", booth_id,
                 checked_in, booth_at, ended, self.staff.pk, assisted,
@@ -251,6 +268,28 @@ class Generator:
             for code in _weighted(rng, mix):
                 out["substances"].append((vid, self.substances[code]))
             self._around_visit(site, vid, person[0], booth_id, booth_at, ended, out)
+
+    def _open_hours(self, site, day: date) -> list[int]:
+        """The hours of `day` the site is open by its opening hours."""
+        key = (site.pk, day.weekday())
+        if key not in self.hours_cache:
+            spans = list(site.opening_hours.all())
+            self.hours_cache[key] = [
+                h for h in range(24)
+                if any(span.covers(datetime.combine(day, time(h, 30), tzinfo=copenhagen()))
+                       for span in spans)]
+        return self.hours_cache[key]
+
+    def _open(self, out, vid, pid, site, method, state, booth_id, checked_in, booth_at=None):
+        """A visit still going on when the data is loaded, so the board has life in it:
+        at most one per person (the database allows no more)."""
+        if pid in self.open_persons:
+            return
+        self.open_persons.add(pid)
+        out["visits"].append((vid, pid, site.pk, self.methods[method].pk, state, booth_id,
+                              checked_in, booth_at, None, self.staff.pk, None, "", None, None))
+        out["substances"].append((vid, self.substances["heroin" if method == "injection"
+                                                       else "crack"]))
 
     def _pick(self, cumulative) -> int:
         from bisect import bisect_left

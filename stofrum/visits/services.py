@@ -199,6 +199,19 @@ def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
 
 
 @transaction.atomic
+def fill_free_booths(site) -> int:
+    """Give every free, clean booth of the site to the queue, method by method (after a
+    bulk load of visits, e.g. demo data). Returns how many visits got a booth."""
+    promoted = 0
+    for method in site.intake_methods.all():
+        promoted += len(_fill_free_booths(site, method, _lock_booths(site, method),
+                                          timezone.now()))
+    if promoted:
+        publish_after_commit(site.slug, "board", {"reason": "queue_filled"})
+    return promoted
+
+
+@transaction.atomic
 def booth_ready(staff, booth: Booth) -> Booth:
     """A booth is clean again: it takes the first in the queue. Emits `sites.booth.ready`."""
     _require_site(staff, booth.site)

@@ -88,3 +88,28 @@ def test_if_empty_does_not_load_twice(sites):
                  stdout=out)
     assert Visit.objects.count() == count
     assert Visit.objects.values("person").annotate(n=Count("id")).exists()
+
+
+def test_loaded_in_the_afternoon_the_board_has_life(sites, monkeypatch):
+    from datetime import UTC, datetime
+
+    import stofrum.stats.demo as demo
+    from stofrum.visits.board import board_for
+
+    class Afternoon(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 6, 1, 13, 0, tzinfo=UTC)  # 15:00 in Copenhagen
+
+    monkeypatch.setattr(demo, "datetime", Afternoon)
+    call_command("demo_data", persons=150, days=3, visits_per_day=900, seed=4, end=END,
+                 stdout=io.StringIO())
+    open_visits = Visit.objects.filter(state__in=["queued", "in_booth"])
+    assert open_visits.filter(state="in_booth").exists()
+    assert open_visits.values("person").distinct().count() == open_visits.count()
+    for site in Site.objects.all():
+        board = board_for(site)
+        if board.queue:  # nobody waits while a booth of their method is free
+            waiting = {v.method_id for v in board.queue}
+            assert not [t for t in board.tiles if t.state == "free"
+                        and t.booth.method_id in waiting]

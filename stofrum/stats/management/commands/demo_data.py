@@ -2,7 +2,7 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from stofrum.sites.models import Site
@@ -47,7 +47,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         generator = Generator(persons=persons, days=days, visits_per_day=visits_per_day,
                               seed=seed, end=end or timezone.localdate(), staff=staff)
-        generator.make_persons()
+        try:
+            with transaction.atomic():
+                generator.make_persons()
+        except IntegrityError as exc:
+            raise CommandError("Demo data with this --seed is loaded already; choose another "
+                               "--seed (or --if-empty).") from exc
         generator.make_visits()
         record(None, "stats.demo_data_loaded", None, summary=(
             f"{generator.totals.persons} persons, {generator.totals.visits} visits"))
