@@ -12,17 +12,15 @@ from django.db import models
 
 
 class StaleDay(models.Model):
-    """A site's day whose summaries must be rebuilt before they are read."""
+    """A mark that a site's day must be rebuilt before its summaries are read.
+
+    Marks are only ever inserted (never upserted), one per change, so concurrent check-ins
+    never wait on each other for them. A mark commits with the visit it is about, so a
+    rebuild that sees the mark sees the visit; marks still being written are invisible to
+    it and are left for the next read."""
 
     site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    # Touched by every mark: the upsert holds the row's lock until the marking use case
-    # commits, so a concurrent rebuild skips the row (and leaves it for the next read)
-    # instead of deleting a mark whose visit it could not yet see.
-    marked_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["site", "day"], name="stale_day_unique")]
 
     def __str__(self):
         return f"{self.site_id} {self.day}"

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.db.models.functions import ExtractHour, ExtractYear, TruncDate
-from django.utils import timezone
 
 from stofrum.stats.models import HourDay, MunicipalityDay, StaleDay, SubstanceDay, VisitDay, WaitDay
 
@@ -150,10 +149,7 @@ def rebuild(site_ids, day_from: date, day_to: date) -> None:
 
 
 def _mark(pairs) -> None:
-    now = timezone.now()
-    StaleDay.objects.bulk_create(
-        [StaleDay(site_id=s, day=d, marked_at=now) for s, d in sorted(pairs)],
-        update_conflicts=True, unique_fields=["site", "day"], update_fields=["marked_at"])
+    StaleDay.objects.bulk_create([StaleDay(site_id=s, day=d) for s, d in sorted(pairs)])
 
 
 def mark_stale(site_id: int, *moments) -> None:
@@ -169,11 +165,13 @@ def mark_visits_stale(visits) -> None:
 
 
 def refresh_stale() -> int:
-    """Rebuild every stale day; returns how many were rebuilt."""
+    """Rebuild every stale day; returns how many site-days were rebuilt. Marks locked by
+    another rebuild, or not yet committed, are left for the next call."""
     with transaction.atomic():
-        stale = list(StaleDay.objects.select_for_update(skip_locked=True)
+        marks = list(StaleDay.objects.select_for_update(skip_locked=True)
                      .values_list("pk", "site_id", "day"))
-        for _, site_id, day in stale:
+        days = sorted({(site_id, day) for _, site_id, day in marks})
+        for site_id, day in days:
             rebuild([site_id], day, day)
-        StaleDay.objects.filter(pk__in=[pk for pk, _, _ in stale]).delete()
-    return len(stale)
+        StaleDay.objects.filter(pk__in=[pk for pk, _, _ in marks]).delete()
+    return len(days)

@@ -37,3 +37,23 @@ def test_concurrent_public_complaints_from_one_address_stop_at_the_limit(sites, 
     assert Complaint.objects.count() == 5
     assert sum(isinstance(r, Complaint) for r in results) == 5
     assert {r.code for r in results if isinstance(r, DomainError)} == {"too_many_requests"}
+
+
+def test_statistics_stay_right_while_check_ins_and_reads_race(door, make_person, sites,
+                                                              set_booths):
+    """Check-ins and statistics reads at the same moment: every visit is counted in the
+    end (a rebuild never swallows the mark of a visit it could not see yet)."""
+    from django.utils import timezone
+
+    from stofrum.stats import indicators
+    from stofrum.stats.summaries import refresh_stale
+    from stofrum.visits.services import check_in
+
+    set_booths("h17", "injection", 3)
+    people = [make_person(alias=f"Tælling {i}") for i in range(24)]
+    calls = [(lambda p=p: check_in(door, p, sites["h17"], ["heroin"], "injection"))
+             for p in people]
+    calls += [refresh_stale for _ in range(8)]
+    _race(calls)
+    today = timezone.localdate()
+    assert indicators.summary([sites["h17"]], today, today)["check_ins"] == 24

@@ -73,7 +73,11 @@ def _fill_free_booths(site, method, booths: list[Booth], now) -> list[Visit]:
     for visit, booth in zip(queued, free, strict=False):
         visit.state, visit.booth, visit.booth_at = VisitState.IN_BOOTH, booth, now
         visit.save(update_fields=["state", "booth", "booth_at"])
-        mark_stale(site.pk, visit.checked_in_at)
+    # Their waits changed: mark their days stale (today's is marked by the caller already,
+    # so this writes only for someone who queued across midnight).
+    today = timezone.localdate(now)
+    mark_stale(site.pk, *[v.checked_in_at for v in queued
+                          if timezone.localdate(v.checked_in_at) != today])
     return queued
 
 
@@ -124,7 +128,6 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     if assisted_by is not None:
         rules.check_assistant(site, person, assisted_by, assessment, now)
 
-    booths = _lock_booths(site, method)
     visit = Visit(person=person, site=site, method=method, state=VisitState.QUEUED,
                   checked_in_at=now, checked_in_by=staff)
     if assisted_by is not None:
@@ -134,11 +137,15 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
         # The partial unique index is the check: one open visit per person, at any site.
         # No savepoint is needed: the conflict ends this transaction anyway.
         visit.save(force_insert=True)
-        mark_stale(site.pk, now)
     except IntegrityError as exc:
         raise Conflict("already_checked_in") from exc
     Visit.substances.through.objects.bulk_create(
         Visit.substances.through(visit_id=visit.pk, substance_id=s.pk) for s in substances)
+    mark_stale(site.pk, now)
+    # Only now take the site's booth lock for this method: everyone checking in here waits
+    # for it in turn, so it is held for as few statements as possible. The visit is not
+    # visible to the others before this transaction commits.
+    booths = _lock_booths(site, method)
     for promoted in _fill_free_booths(site, method, booths, now):
         if promoted.pk == visit.pk:
             visit.state, visit.booth, visit.booth_at = promoted.state, promoted.booth, now
@@ -179,15 +186,18 @@ def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
     Emits `visits.checked_out` and a `board` event."""
     _require_site(staff, visit.site)
     site = visit.site
+    now = timezone.now()
+    mark_stale(site.pk, visit.checked_in_at, now)  # before the lock, to keep it short
     booths = _lock_booths(site, visit.method)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.state != VisitState.IN_BOOTH:
         raise Conflict("not_in_booth")
-    now = timezone.now()
     booth = next((b for b in booths if b.pk == visit.booth_id), None)
     visit.state, visit.ended_at = VisitState.DONE, now
     visit.save(update_fields=["state", "ended_at"])
-    mark_stale(visit.site_id, visit.checked_in_at, visit.booth_at)
+    if timezone.localdate(visit.booth_at) not in (timezone.localdate(now),
+                                                  timezone.localdate(visit.checked_in_at)):
+        mark_stale(site.pk, visit.booth_at)
     if cleaning and booth is not None:
         booth.cleaning_since = now
         booth.save(update_fields=["cleaning_since"])
