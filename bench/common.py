@@ -35,7 +35,7 @@ def setup_django(db: str, reset: bool, **environment) -> None:
 
 def write_section(heading: str, lines: list[str]) -> None:
     """Replace (or append) the section under `heading` in docs/performance.md."""
-    section = "\n".join([heading, "", *lines])
+    section = "\n".join([heading, "", *lines]).rstrip("\n") + "\n\n"
     text = PERFORMANCE.read_text() if PERFORMANCE.exists() else PREAMBLE
     if heading in text:
         start = text.index(heading)
@@ -43,5 +43,6 @@ def write_section(heading: str, lines: list[str]) -> None:
         text = text[:start] + section + (text[end + 1:] if end != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
+    text = text.rstrip("\n") + "\n"
     PERFORMANCE.parent.mkdir(exist_ok=True)
     PERFORMANCE.write_text(text)

@@ -59,7 +59,7 @@ def _lock_booths(site, method) -> list[Booth]:
 def _fill_free_booths(site, method, booths: list[Booth], now) -> list[Visit]:
     """Give free, clean booths to the queue in arrival order. Booth rows must be locked."""
     occupied = set(
-        Visit.objects.filter(booth__in=booths, state=VisitState.IN_BOOTH)
+        Visit.objects.filter(booth__in=booths, state=VisitState.IN_BOOTH).order_by()
         .values_list("booth_id", flat=True)
     )
     free = [b for b in booths if b.pk not in occupied and b.cleaning_since is None]
