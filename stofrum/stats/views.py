@@ -42,13 +42,15 @@ def _weekdays():
     return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
-def labelled(values: dict, names: dict) -> list[tuple[str, int]]:
-    return [(str(names.get(key, key)), n) for key, n in values.items()]
+def labelled(values: dict, name_of) -> list[tuple[str, int]]:
+    """(readable name, count) for a {code: count} mapping, in its order."""
+    return [(str(name_of(key) or key), n) for key, n in values.items()]
 
 
 def _names() -> dict:
+    """For each kind of code, a function from the code to its name in this language."""
     lang = get_language() or "da"
-    return {
+    tables = {
         "method": {m.code: m.name for m in IntakeMethod.objects.all()},
         "substance": {s.code: s.name for s in Substance.objects.all()},
         "gender": dict(Gender.choices),
@@ -56,17 +58,10 @@ def _names() -> dict:
         "service": {k.code: k.name for k in ServiceKind.objects.all()},
         "target": {t.code: t.name for t in ReferralTarget.objects.all()},
         "refusal": dict(RefusalCode.choices),
-        "municipality": _MunicipalityNames(lang),
     }
-
-
-class _MunicipalityNames(dict):
-    def __init__(self, language):
-        super().__init__()
-        self.language = language
-
-    def get(self, key, default=None):
-        return municipalities.label(key, self.language) or default
+    names = {kind: table.get for kind, table in tables.items()}
+    names["municipality"] = lambda code: municipalities.label(code, lang)
+    return names
 
 
 def _bucket(scope, requested: str) -> str:
@@ -224,8 +219,10 @@ _KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
 
 
 def names_for(indicator: str, key: str, names: dict) -> str:
-    table = names.get(_KEY_NAMES.get(indicator, ""), {})
-    return str(table.get(key, key)) if key else ""
+    if not key:
+        return ""
+    name_of = names.get(_KEY_NAMES.get(indicator, ""))
+    return str((name_of(key) if name_of else None) or key)
 
 
 def _filename(scope) -> str:
