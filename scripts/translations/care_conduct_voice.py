@@ -319,4 +319,6 @@ DA = {
     "The complaint is updated.": "Klagen er opdateret.",
     "The meeting is recorded.": "Mødet er registreret.",
     "The meeting is updated.": "Mødet er opdateret.",
+    "Exclude for the rest of the day": "Bortvis resten af dagen",
+    "Exclude until midnight": "Bortvis til midnat",
 }

@@ -257,3 +257,15 @@ def test_site_quarantine_list_shows_who_is_out_today(client, login, door, leader
     login(door)
     page = client.get("/staff/sites/skyen/quarantines").content.decode()
     assert "Karantænius" in page
+
+
+def test_door_staff_exclude_from_the_person_page(client, login, door, make_person, sites):
+    person = make_person()
+    login(door)
+    page = client.get(f"/staff/persons/{person.code}/").content.decode()
+    assert 'id="exclusion-form"' in page and 'id="quarantine-form"' not in page
+    r = client.post(f"/staff/persons/{person.code}/exclusion",
+                    {"site": "h17", "reason": "Solgte piller"})
+    assert r.status_code == 302
+    q = Quarantine.objects.get()
+    assert q.kind == "day_exclusion" and list(q.sites.all()) == [sites["h17"]]
