@@ -293,8 +293,9 @@ def write_docs(rows, ratios, args):
     lines += ["", "Use case against bare SQL (same work in one hand-written transaction):", ""]
     lines += [f"- {c} clients: p50 {p50:.1f}×, p95 {p95:.1f}×" for c, p50, p95 in ratios]
     lines += ["", "Targets: check-in p95 under 25 ms at 8 clients; search p95 under 20 ms.",
-              "", "Where the time goes. A check-in is 15 statements (5 reads for the rules, "
-              "the visit, its substances, the stale-day mark, the booth lock and the queue, "
+              "", "Where the time goes. A check-in is 13 statements (5 reads for the rules, "
+              "the visit, its substances, the stale-day mark, the booth lock, one statement "
+              "that gives free booths to the queue, "
               "the audit event); the booth lock is taken only after the visit is written, so "
               "it covers the lock, the queue and the audit event. Most of a check-in's time "
               "is Python (the ORM and the rules), not PostgreSQL: the bare-SQL floor does "
@@ -305,7 +306,10 @@ def write_docs(rows, ratios, args):
               "request, quarantine and agreement in one query), the locked part as one SQL "
               "statement, and more than 2 cores. Search: prefix searches are answered by "
               "the GIN trigram indexes, typos by a GiST trigram index (KNN-capable), and "
-              "Python ranks at most a few hundred rows.", ""]
+              "Python ranks at most a few hundred rows.", "",
+              "The machine is a shared virtual machine: the same run made an hour apart "
+              "differs by up to 40 % (check-in at 1 client has measured 6.6–10.3 ms p50, "
+              "search at 1 client 13.5–20.5 ms p95 on the same code).", ""]
     common.write_section("## Check-in and search (bench/checkin.py)", lines)
 
 
