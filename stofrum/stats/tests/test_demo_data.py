@@ -113,3 +113,24 @@ def test_loaded_in_the_afternoon_the_board_has_life(sites, monkeypatch):
             waiting = {v.method_id for v in board.queue}
             assert not [t for t in board.tiles if t.state == "free"
                         and t.booth.method_id in waiting]
+
+
+def test_rebuild_statistics_restores_summaries_from_the_visits(sites):
+    from stofrum.stats.models import VisitDay
+
+    call_command("demo_data", persons=40, days=3, visits_per_day=120, seed=8, end=END,
+                 stdout=io.StringIO())
+    before = indicators.summary(list(Site.objects.all()), date(2026, 5, 30), END)
+    VisitDay.objects.all().delete()  # e.g. a restore that left the summaries behind
+    assert indicators.summary(list(Site.objects.all()), date(2026, 5, 30), END)["visits"] == 0
+    call_command("rebuild_statistics", stdout=io.StringIO())
+    assert indicators.summary(list(Site.objects.all()), date(2026, 5, 30), END) == before
+
+
+def test_rebuild_statistics_refuses_a_backwards_range(sites):
+    from django.core.management.base import CommandError
+
+    call_command("demo_data", persons=10, days=1, visits_per_day=30, seed=8, end=END,
+                 stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("rebuild_statistics", day_from=END, day_to=date(2026, 1, 1))
