@@ -1,16 +1,19 @@
-"""Small helpers the thin page views share: reading typed values from a POST and turning
-a refused use case into a message in place."""
+"""Small helpers the thin views share: reading typed dates and times from a form or a
+query string, and turning a refused lookup into the page's 404."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import Http404
-from django.utils.dateparse import parse_date
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from stofrum.errors import DomainError
 
 
-def posted_date(value: str | None, field: str, *, required: bool = False) -> date | None:
-    """A YYYY-MM-DD date from a form, or `invalid_date` (400)."""
+def posted_date(value, field: str, *, required: bool = False) -> date | None:
+    """A YYYY-MM-DD date from a form (or a date already), or `invalid_date` (400)."""
+    if isinstance(value, date):
+        return value
     value = (value or "").strip()
     if not value:
         if required:
@@ -23,6 +26,18 @@ def posted_date(value: str | None, field: str, *, required: bool = False) -> dat
     if parsed is None:
         raise DomainError("invalid_date", status=400, field=field)
     return parsed
+
+
+def posted_moment(value: str | None, field: str) -> datetime | None:
+    """A date and time from a form (`datetime-local`: Copenhagen time when it has no
+    offset), None when empty, or `invalid_date` (400)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        raise DomainError("invalid_date", status=400, field=field)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def or_404(getter, staff, key):

@@ -12,15 +12,12 @@ from django.utils import timezone
 from stofrum.audit.services import record
 from stofrum.conduct.models import Quarantine, QuarantineKind, Violation
 from stofrum.errors import DomainError, InvalidInput, NotFound
+from stofrum.lookups import by_int_pk
 from stofrum.sites.models import Site
 from stofrum.staff.roles import Capability
 from stofrum.text import SHORT_TEXT_MAX, clean_text
 
 ALL_SITES = "all"
-
-
-def _covered_sites(quarantine: Quarantine):
-    return Site.objects.all() if quarantine.all_sites else quarantine.sites.all()
 
 
 def _may_see(staff, quarantine: Quarantine) -> bool:
@@ -32,11 +29,8 @@ def _may_see(staff, quarantine: Quarantine) -> bool:
 
 
 def get_quarantine_for(staff, quarantine_id) -> Quarantine:
-    try:
-        quarantine = (Quarantine.objects.select_related("person")
-                      .prefetch_related("sites").filter(pk=int(quarantine_id)).first())
-    except (TypeError, ValueError):
-        quarantine = None
+    quarantine = by_int_pk(Quarantine.objects.select_related("person")
+                           .prefetch_related("sites"), quarantine_id)
     if quarantine is None or not _may_see(staff, quarantine):
         raise NotFound()
     return quarantine

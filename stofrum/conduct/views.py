@@ -6,13 +6,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.conduct import services
 from stofrum.errors import DomainError
-from stofrum.forms_util import or_404, posted_date
+from stofrum.forms_util import or_404, posted_date, posted_moment
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for, staff_required
@@ -32,16 +31,6 @@ def _back(person):
     return redirect(reverse("people:person", kwargs={"code": person.code}) + "#conduct")
 
 
-def _occurred_at(value):
-    value = (value or "").strip()
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        raise DomainError("invalid_date", status=400, field="occurred_at")
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 @staff_required(Capability.CONDUCT_RECORD)
 @require_POST
 def violation_view(request, code):
@@ -51,7 +40,7 @@ def violation_view(request, code):
         services.record_violation(
             request.user, person, site, rule=request.POST.get("rule", ""),
             description=request.POST.get("description", ""),
-            occurred_at=_occurred_at(request.POST.get("occurred_at")))
+            occurred_at=posted_moment(request.POST.get("occurred_at"), "occurred_at"))
         if request.POST.get("exclude_today"):
             services.exclude_for_today(request.user, person, site,
                                        reason=request.POST.get("description", ""))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.errors import DomainError
+from stofrum.forms_util import or_404
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
 from stofrum.health.forms import DisclosureForm, JournalForm, RevealForm
@@ -49,10 +50,7 @@ def open_alarms_view(request, slug):
 
 
 def _incident(request, incident_id) -> Incident:
-    try:
-        return services.get_incident_for(request.user, incident_id)
-    except DomainError:
-        raise Http404 from None
+    return or_404(services.get_incident_for, request.user, incident_id)
 
 
 def _parse_time(incident, value: str):
@@ -109,10 +107,7 @@ def incident_view(request, incident_id):
 
 
 def _journal(request, journal_id):
-    try:
-        return services.get_journal_for(request.user, journal_id)
-    except DomainError:
-        raise Http404 from None
+    return or_404(services.get_journal_for, request.user, journal_id)
 
 
 @staff_required(Capability.JOURNAL_WRITE)

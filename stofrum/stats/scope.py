@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from stofrum.errors import DomainError, Forbidden
+from stofrum.forms_util import posted_date
 from stofrum.sites.models import Site
 from stofrum.staff.roles import Capability
 
@@ -28,18 +28,6 @@ class Scope:
         return self.site.name if self.site else "København"
 
 
-def _date(value, field):
-    if not value:
-        return None
-    try:
-        parsed = parse_date(str(value))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise DomainError("invalid_date", status=400, field=field)
-    return parsed
-
-
 def scope_for(staff, site_slug: str | None, day_from=None, day_to=None) -> Scope:
     """The sites (one, or every site for the city) and the days, or a refusal: 403 without
     statistics rights, 404 for a site the staff member may not see, 400 for bad dates."""
@@ -53,8 +41,8 @@ def scope_for(staff, site_slug: str | None, day_from=None, day_to=None) -> Scope
     else:
         site, sites = None, list(Site.objects.all())
     today = timezone.localdate()
-    day_to = _date(day_to, "to") or today
-    day_from = _date(day_from, "from") or day_to - timedelta(days=DEFAULT_DAYS - 1)
+    day_to = posted_date(day_to, "to") or today
+    day_from = posted_date(day_from, "from") or day_to - timedelta(days=DEFAULT_DAYS - 1)
     if day_from > day_to or (day_to - day_from).days > MAX_DAYS:
         raise DomainError("invalid_date", status=400, field="from")
     return Scope(sites=sites, site=site, day_from=day_from, day_to=day_to)

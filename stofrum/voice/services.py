@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from stofrum.audit.services import diff, record, snapshot
 from stofrum.errors import DomainError, InvalidInput, NotFound
+from stofrum.lookups import by_int_pk
 from stofrum.staff.roles import Capability
 from stofrum.text import LONG_TEXT_MAX, clean_text
 from stofrum.voice.choices import (
@@ -34,11 +35,7 @@ SIGNED_AS_MAX = 100
 
 
 def get_suggestion_for(staff, suggestion_id) -> Suggestion:
-    try:
-        suggestion = (Suggestion.objects.select_related("site", "person")
-                      .filter(pk=int(suggestion_id)).first())
-    except (TypeError, ValueError):
-        suggestion = None
+    suggestion = by_int_pk(Suggestion.objects.select_related("site", "person"), suggestion_id)
     if suggestion is None or not staff.can(Capability.VOICE_RECORD, suggestion.site) and \
             not staff.can(Capability.VOICE_RESPOND, suggestion.site):
         raise NotFound()
@@ -178,10 +175,7 @@ def overdue_complaints(staff, today=None):
 
 
 def get_complaint_for(staff, complaint_id) -> Complaint:
-    try:
-        complaint = complaints_for(staff).filter(pk=int(complaint_id)).first()
-    except (TypeError, ValueError):
-        complaint = None
+    complaint = by_int_pk(complaints_for(staff), complaint_id)
     if complaint is None:
         raise NotFound()
     return complaint
@@ -224,11 +218,7 @@ COUNCIL_FIELDS = ("held_on", "agenda", "minutes", "attendance_count", "attendees
 
 
 def get_council_meeting_for(staff, meeting_id) -> CouncilMeeting:
-    try:
-        meeting = CouncilMeeting.objects.select_related("site").filter(
-            pk=int(meeting_id)).first()
-    except (TypeError, ValueError):
-        meeting = None
+    meeting = by_int_pk(CouncilMeeting.objects.select_related("site"), meeting_id)
     if meeting is None or not staff.can(Capability.VOICE_RECORD, meeting.site):
         raise NotFound()
     return meeting

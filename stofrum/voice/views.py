@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.errors import DomainError
-from stofrum.forms_util import or_404, posted_date
+from stofrum.forms_util import or_404, posted_date, posted_moment
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
@@ -30,16 +29,6 @@ def _optional_person(request, field="person"):
         raise DomainError("not_found", status=400, field=field) from None
 
 
-def _moment(value, field):
-    value = (value or "").strip()
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        raise DomainError("invalid_date", status=400, field=field)
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 @staff_required(Capability.VOICE_RECORD)
 def suggestions_view(request, slug):
     """A site's suggestions, criticism and meeting requests, and the form to add one."""
@@ -50,7 +39,7 @@ def suggestions_view(request, slug):
             services.leave_suggestion(
                 request.user, site, request.POST.get("kind", ""), request.POST.get("text", ""),
                 person=_optional_person(request),
-                meeting_at=_moment(request.POST.get("meeting_at"), "meeting_at"))
+                meeting_at=posted_moment(request.POST.get("meeting_at"), "meeting_at"))
         except DomainError as exc:
             error = exc.message
         else:
@@ -70,7 +59,7 @@ def respond_view(request, suggestion_id):
     try:
         services.respond_to_suggestion(
             request.user, suggestion, request.POST.get("response", ""),
-            meeting_at=_moment(request.POST.get("meeting_at"), "meeting_at"))
+            meeting_at=posted_moment(request.POST.get("meeting_at"), "meeting_at"))
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from None
