@@ -1,6 +1,5 @@
 from datetime import date, datetime
 
-from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -124,8 +123,7 @@ def complaint_out(c) -> dict:
             "answer_due_on": c.answer_due_on, "text": c.text, "anonymous": c.anonymous,
             "signed_as": c.signed_as, "person": getattr(c.person, "code", None),
             "via_public_page": c.via_public_page, "response": c.response,
-            "overdue": c.status in ("received", "in_progress")
-            and c.answer_due_on < timezone.localdate()}
+            "overdue": c.is_overdue()}
 
 
 def suggestion_out(s) -> dict:

@@ -4,9 +4,15 @@ with the leader, complaints with their route and deadline, and user-council meet
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stofrum.voice.choices import ComplaintRoute, ComplaintStatus, SuggestionKind
+from stofrum.voice.choices import (
+    OPEN_COMPLAINT_STATUSES,
+    ComplaintRoute,
+    ComplaintStatus,
+    SuggestionKind,
+)
 
 
 class Suggestion(models.Model):
@@ -78,6 +84,14 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.route} {self.received_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_COMPLAINT_STATUSES
+
+    def is_overdue(self, today=None) -> bool:
+        """Open and past its answer date (Copenhagen calendar day)."""
+        return self.is_open and self.answer_due_on < (today or timezone.localdate())
 
 
 class CouncilMeeting(models.Model):

@@ -101,11 +101,10 @@ def complaints_view(request):
     """The leader's complaint register: overdue first, then the open ones, then the rest."""
     complaints = list(services.complaints_for(request.user).order_by("answer_due_on")[:300])
     today = timezone.localdate()
-    open_ones = [c for c in complaints if c.status in ("received", "in_progress")]
     return render(request, "voice/complaints.html", {
-        "overdue": [c for c in open_ones if c.answer_due_on < today],
-        "open": [c for c in open_ones if c.answer_due_on >= today],
-        "handled": [c for c in complaints if c not in open_ones][:50],
+        "overdue": [c for c in complaints if c.is_overdue(today)],
+        "open": [c for c in complaints if c.is_open and not c.is_overdue(today)],
+        "handled": [c for c in complaints if not c.is_open][:50],
     })
 
 
@@ -125,8 +124,7 @@ def complaint_view(request, complaint_id):
             return redirect("voice:complaint", complaint_id=complaint.pk)
     return render(request, "voice/complaint.html", {
         "complaint": complaint, "error": error, "statuses": ComplaintStatus.choices,
-        "overdue": complaint.status in ("received", "in_progress")
-        and complaint.answer_due_on < timezone.localdate(),
+        "overdue": complaint.is_overdue(),
     }, status=422 if error else 200)
 
 
