@@ -10,8 +10,8 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractIsoWeekDay, TruncDate, TruncMonth, TruncWeek
+from django.db.models import Count, Q, Sum, prefetch_related_objects
+from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 
 from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, QuarantineKind
@@ -78,6 +78,15 @@ def open_minutes(site, day_from: date, day_to: date) -> int:
     return total
 
 
+def _capacity_minutes(sites, day_from: date, day_to: date) -> int:
+    """Booth-minutes the sites offer over the days: active booths × opening minutes."""
+    booths = dict(Booth.objects.filter(site__in=sites, is_active=True).order_by()
+                  .values_list("site").annotate(n=Count("pk")))
+    prefetch_related_objects(sites, "opening_hours")
+    return sum(booths.get(site.pk, 0) * open_minutes(site, day_from, day_to)
+               for site in sites)
+
+
 def summary(sites, day_from: date, day_to: date) -> dict:
     """All indicators for the sites and days (see docs/indicators.md)."""
     refresh_stale()
@@ -98,8 +107,7 @@ def summary(sites, day_from: date, day_to: date) -> dict:
     referrals = _moments(Referral.objects, "created_at", sites, day_from, day_to)
     booth_minutes = (_days(HourDay, sites, day_from, day_to)
                      .aggregate(n=Sum("booth_minutes"))["n"] or 0)
-    capacity = sum(Booth.objects.filter(site=site, is_active=True).count()
-                   * open_minutes(site, day_from, day_to) for site in sites)
+    capacity = _capacity_minutes(sites, day_from, day_to)
     complaints = _complaints(sites, day_from, day_to)
     return {
         "from": day_from.isoformat(), "to": day_to.isoformat(),
@@ -190,26 +198,18 @@ def series(sites, day_from: date, day_to: date, bucket: str = "day",
            metric: str = "visits") -> list[tuple[date, int]]:
     """(start of period, value) for every period in the range, zeros included."""
     refresh_stale()
-    truncate = {"day": None, "week": TruncWeek, "month": TruncMonth}[bucket]
     if metric == "incidents":
-        rows = (_moments(Incident.objects, "started_at", sites, day_from, day_to)
-                .annotate(day=TruncDate("started_at", tzinfo=copenhagen()))
-                .values("day").annotate(n=Count("pk")))
-        values = Counter()
-        for row in rows:
-            values[_bucket_start(row["day"], bucket)] += row["n"]
+        daily = (_moments(Incident.objects, "started_at", sites, day_from, day_to)
+                 .annotate(day=TruncDate("started_at", tzinfo=copenhagen()))
+                 .values_list("day").annotate(n=Count("pk")))
     else:
         days = _days(VisitDay, sites, day_from, day_to)
         if metric == "visits":
             days = days.filter(left_queue=False)
-        key = "day"
-        if truncate is not None:
-            days, key = days.annotate(period=truncate("day")), "period"
-        values = Counter()
-        for row in days.values(key).annotate(n=Sum("visits")):
-            period = row[key]
-            values[period.date() if hasattr(period, "date") and callable(period.date)
-                   else period] += row["n"]
+        daily = days.order_by().values_list("day").annotate(n=Sum("visits"))
+    values = Counter()
+    for day, n in daily:  # at most one row a day: bucketed here for every metric alike
+        values[_bucket_start(day, bucket)] += n
     return [(period, values.get(period, 0)) for period in periods(day_from, day_to, bucket)]
 
 
