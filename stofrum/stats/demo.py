@@ -13,6 +13,7 @@ suggestions. Deterministic for a given seed and end date.
 import heapq
 import random
 import uuid
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -292,8 +293,6 @@ class Generator:
                                                        else "crack"]))
 
     def _pick(self, cumulative) -> int:
-        from bisect import bisect_left
-
         return min(bisect_left(cumulative, self.rng.uniform(0, cumulative[-1])),
                    len(cumulative) - 1)
 
@@ -391,8 +390,9 @@ class Generator:
                            ends_on=row[4], reason=row[5], decided_by_id=row[6])
             created.append((q, row[7]))
         Quarantine.objects.bulk_create([q for q, _ in created])
-        for q, at in created:
-            Quarantine.objects.filter(pk=q.pk).update(decided_at=at)
+        for q, at in created:  # auto_now_add set it to now; one UPDATE puts it back
+            q.decided_at = at
+        Quarantine.objects.bulk_update([q for q, _ in created], ["decided_at"])
         Quarantine.sites.through.objects.bulk_create(
             [Quarantine.sites.through(quarantine_id=created[i][0].pk, site_id=s)
              for i, s in out["quarantine_sites"]])

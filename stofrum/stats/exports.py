@@ -9,7 +9,6 @@ from django.db.models import Sum
 
 from stofrum.stats import indicators
 from stofrum.stats.models import VisitDay
-from stofrum.stats.summaries import refresh_stale
 
 
 class _Echo:
@@ -25,7 +24,8 @@ def suppression_note() -> str:
 
 def csv_rows(scope):
     """The summary as (indicator, key, value), then the daily visits by site, intake
-    method, gender and age band, read from the database in chunks (memory stays flat)."""
+    method, gender and age band, read from the database in chunks (memory stays flat).
+    The summary has just brought the stale days up to date for the rows that follow."""
     yield ["# " + suppression_note()]
     yield ["# from", scope.day_from.isoformat(), "to", scope.day_to.isoformat(),
            "sites", " ".join(s.slug for s in scope.sites)]
@@ -35,7 +35,6 @@ def csv_rows(scope):
         yield [name, key, indicators.suppress(value)]
     yield []
     yield ["day", "site", "method", "gender", "age_band", "visits"]
-    refresh_stale()
     rows = (VisitDay.objects.filter(site__in=scope.sites, day__gte=scope.day_from,
                                     day__lte=scope.day_to, left_queue=False)
             .values_list("day", "site__slug", "method__code", "gender", "age_band")

@@ -3,6 +3,7 @@ queries, and keeping them correct: use cases mark the days they change as stale,
 `refresh_stale` rebuilds those before any figure is read."""
 
 from datetime import date, datetime, time, timedelta
+from itertools import batched
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.db.models.functions import ExtractHour, ExtractYear, TruncDate
 
+from stofrum.stats import bulk
 from stofrum.stats.models import HourDay, MunicipalityDay, StaleDay, SubstanceDay, VisitDay, WaitDay
 
 WAIT_CAP_MINUTES = 240
@@ -67,14 +69,14 @@ def _visits(site_ids, day_from, day_to):
 
 
 def _insert(model, rows) -> int:
-    count, batch = 0, []
-    for row in rows:
-        batch.append(model(**row))
-        if len(batch) >= BATCH:
-            model.objects.bulk_create(batch)
-            count, batch = count + len(batch), []
-    model.objects.bulk_create(batch)
-    return count + len(batch)
+    """Write summary rows (dicts with the same keys) with the bulk loader (COPY on
+    PostgreSQL), BATCH at a time: the rows come from a server-side cursor on the same
+    connection, which cannot be read while a COPY is running."""
+    count = 0
+    for batch in batched(rows, BATCH):
+        names = list(batch[0])
+        count += bulk.load(model, names, [tuple(row[n] for n in names) for row in batch])
+    return count
 
 
 def rebuild(site_ids, day_from: date, day_to: date) -> None:
@@ -134,7 +136,9 @@ def rebuild(site_ids, day_from: date, day_to: date) -> None:
             if day_from <= r["day"] <= day_to:
                 hours.setdefault((r["site_id"], r["day"], r["hour"]), {})["booth_minutes"] = \
                     max(r["m"] or 0, 0)
-        _insert(HourDay, ({"site_id": s, "day": d, "hour": h, **values}
+        _insert(HourDay, ({"site_id": s, "day": d, "hour": h,
+                           "check_ins": values.get("check_ins", 0),
+                           "booth_minutes": values.get("booth_minutes", 0)}
                           for (s, d, h), values in hours.items()))
 
         _insert(WaitDay, (
