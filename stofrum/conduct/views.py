@@ -13,7 +13,6 @@ from stofrum.conduct import services
 from stofrum.errors import DomainError
 from stofrum.forms_util import or_404, posted_date, posted_moment
 from stofrum.people.services import get_person_for
-from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
 
@@ -117,13 +116,12 @@ def site_quarantines_view(request, slug):
         "can_lift": request.user.can(Capability.QUARANTINE_DECIDE, site)})
 
 
-def person_conduct_context(staff, person) -> dict:
-    """What the person page shows and offers about conduct, for this staff member."""
+def person_conduct_context(staff, person, my_sites) -> dict:
+    """What the person page shows and offers about conduct, for this staff member
+    (`my_sites`: the sites the staff member sees)."""
     today = timezone.localdate()
-    door_sites = [s for s in Site.objects.for_staff(staff)
-                  if staff.can(Capability.CONDUCT_RECORD, s)]
-    lead_sites = [s for s in Site.objects.for_staff(staff)
-                  if staff.can(Capability.QUARANTINE_DECIDE, s)]
+    door_sites = [s for s in my_sites if staff.can(Capability.CONDUCT_RECORD, s)]
+    lead_sites = [s for s in my_sites if staff.can(Capability.QUARANTINE_DECIDE, s)]
     history = services.history(person)
     return {
         **history, "today": today, "conduct_sites": door_sites, "lead_sites": lead_sites,

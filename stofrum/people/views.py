@@ -80,15 +80,15 @@ def person_view(request, code):
     visits = (person.visits.select_related("site", "method", "booth")
               .prefetch_related("substances").order_by("-checked_in_at")[:50])
     staff = request.user
-    care_sites = [s for s in Site.objects.for_staff(staff)
-                  if staff.can(Capability.CARE_RECORD, s)]
+    my_sites = list(Site.objects.for_staff(staff))
+    care_sites = [s for s in my_sites if staff.can(Capability.CARE_RECORD, s)]
     return render(request, "people/person.html", {
         "person": person, "visits": visits,
         "agreements": person.agreements.select_related("site", "recorded_by"),
         "services": person.services.select_related("site", "kind")[:50],
         "referrals": person.referrals.select_related("site", "target")[:50],
         "care_sites": care_sites,
-        **person_conduct_context(staff, person),
+        **person_conduct_context(staff, person, my_sites),
     })
 
 
