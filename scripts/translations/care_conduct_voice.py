@@ -321,4 +321,7 @@ DA = {
     "The meeting is updated.": "Mødet er opdateret.",
     "Exclude for the rest of the day": "Bortvis resten af dagen",
     "Exclude until midnight": "Bortvis til midnat",
+    # msgctxt "complaint" (the naloxone "Route" is "Administrationsvej"):
+    "Route": "Klagevej",
+    "route": "klagevej",
 }

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stofrum.voice.choices import (
     OPEN_COMPLAINT_STATUSES,
@@ -53,7 +54,8 @@ class Complaint(models.Model):
 
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+")
-    route = models.CharField(_("route"), max_length=20, choices=ComplaintRoute.choices)
+    route = models.CharField(pgettext_lazy("complaint", "route"), max_length=20,
+                             choices=ComplaintRoute.choices)
     text = models.TextField(_("complaint"))
     anonymous = models.BooleanField(_("anonymous"), default=True)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True,
