@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stofrum.care",
     "stofrum.voice",
     "stofrum.stats",
+    "stofrum.live",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,11 @@ LOGOUT_REDIRECT_URL = "public:home"
 
 # Shared terminals: a session ends after this many idle minutes.
 STOFRUM_IDLE_MINUTES = envint("STOFRUM_IDLE_MINUTES", 15, minimum=1)
+# A shorter idle time in seconds for a busy door (0: use the minutes above).
+STOFRUM_IDLE_SECONDS = envint("STOFRUM_IDLE_SECONDS", 0, minimum=0)
+# How long a browser keeps showing its sites' alarms on the lock screen after the last
+# staff page it showed (stofrum/live/terminal.py).
+STOFRUM_TERMINAL_HOURS = envint("STOFRUM_TERMINAL_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

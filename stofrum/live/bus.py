@@ -66,9 +66,13 @@ class Subscription:
     and counted in `dropped`, so the stream can tell the screen to resync.
     """
 
-    def __init__(self, bus: _Bus, site_slug: str, maxsize: int = QUEUE_SIZE):
+    def __init__(self, bus: _Bus, site_slug: str | tuple[str, ...], maxsize: int = QUEUE_SIZE):
         self.bus = bus
-        self.site_slug = site_slug
+        # Several sites: one page listens to all it needs on one connection (a browser
+        # allows only six per host over HTTP/1.1). Their events then carry `site`.
+        self.site_slugs = (site_slug,) if isinstance(site_slug, str) else tuple(site_slug)
+        self.site_slug = self.site_slugs[0]
+        self.tags_site = len(self.site_slugs) > 1
         self.maxsize = maxsize
         self.loop: asyncio.AbstractEventLoop | None = None
         self.queue: asyncio.Queue[Event] | None = None
@@ -96,8 +100,10 @@ class Subscription:
         self._pending.discard(_key(event, data))
         return event, data
 
-    def offer(self, event: str, data: dict) -> None:
+    def offer(self, event: str, data: dict, site_slug: str | None = None) -> None:
         """Queue an event without ever waiting. Call only in this subscription's loop."""
+        if self.tags_site and site_slug is not None:
+            data = {**data, "site": site_slug}
         key = _key(event, data)
         if key in self._pending:
             return
@@ -120,8 +126,9 @@ class _Bus:
         self._lock = threading.Lock()
         self._subscribers: dict[str, set[Subscription]] = {}
 
-    def subscribe(self, site_slug: str) -> Subscription:
-        """Events of one site, for use as ``async with bus.subscribe(slug) as sub``."""
+    def subscribe(self, site_slug: str | tuple[str, ...]) -> Subscription:
+        """Events of one site (or of several, tagged with `site`), for use as
+        ``async with bus.subscribe(slug) as sub``."""
         return Subscription(self, site_slug, self.queue_size)
 
     def publish(self, site_slug: str, event: str, data: dict) -> None:
@@ -129,15 +136,17 @@ class _Bus:
 
     async def _register(self, sub: Subscription) -> None:
         with self._lock:
-            self._subscribers.setdefault(sub.site_slug, set()).add(sub)
+            for slug in sub.site_slugs:
+                self._subscribers.setdefault(slug, set()).add(sub)
 
     def _unregister(self, sub: Subscription) -> None:
         with self._lock:
-            subs = self._subscribers.get(sub.site_slug)
-            if subs is not None:
-                subs.discard(sub)
-                if not subs:
-                    del self._subscribers[sub.site_slug]
+            for slug in sub.site_slugs:
+                subs = self._subscribers.get(slug)
+                if subs is not None:
+                    subs.discard(sub)
+                    if not subs:
+                        del self._subscribers[slug]
 
     def subscriber_count(self, site_slug: str | None = None) -> int:
         """How many subscriptions are open (for one site, or all); for health checks."""
@@ -154,7 +163,7 @@ class _Bus:
                     if loop is None or s.loop is loop]
         for sub in subs:
             try:
-                sub.loop.call_soon_threadsafe(sub.offer, event, data)
+                sub.loop.call_soon_threadsafe(sub.offer, event, data, site_slug)
             except RuntimeError:
                 # Its event loop has closed without the subscription leaving.
                 self._unregister(sub)

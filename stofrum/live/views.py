@@ -19,13 +19,13 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import connections
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from stofrum.errors import MESSAGES
 from stofrum.live.bus import get_bus
-from stofrum.staff.access import get_site_for, is_fully_authenticated
-from stofrum.staff.middleware import LAST_SEEN_KEY
+from stofrum.staff.access import is_fully_authenticated
+from stofrum.staff.middleware import LAST_SEEN_KEY, idle_seconds
 from stofrum.staff.models import ApiToken
 from stofrum.staff.roles import Capability
 
@@ -35,17 +35,47 @@ HEARTBEAT_SECONDS = 15.0
 REVALIDATE_SECONDS = 60.0
 # Tells EventSource how long to wait before reconnecting after a dropped stream.
 RETRY_MILLISECONDS = 3000
+# One page follows at most this many sites on one stream.
+MAX_SITES = 10
+
+
+# Events a locked terminal still shows: the emergency, never who it is about.
+LOCKED_EVENTS = frozenset({"alarm", "alarm_closed", "booth_overdue", "booth_checked"})
+# Person data that leaves an event before it reaches a screen that may not show it.
+PERSON_FIELDS = ("person_code", "alias", "person")
 
 
 @dataclass(frozen=True)
 class Grant:
-    """Who opened a stream for which site, and by what credential."""
+    """Who opened a stream for which sites, by what credential, and what it may show.
 
-    staff_pk: int
-    site_pk: int
-    site_slug: str
+    `screen` is "staff" (a logged-in staff member or a bearer token), "locked" (a shared
+    terminal whose login ended: alarms only, no person data, until `expires_at`) or "wall"
+    (a wall screen's device credential: the board and alarms, person data only if
+    `names`)."""
+
+    staff_pk: int | None
+    site_pks: tuple[int, ...]
+    site_slugs: tuple[str, ...]
     token_pk: int | None = None
     session_key: str | None = None
+    screen: str = "staff"
+    names: bool = True
+    snapshot: bool = False
+    wall_pk: int | None = None
+    expires_at: float | None = None
+
+    @property
+    def site_slug(self) -> str:
+        return self.site_slugs[0]
+
+    def shows(self, event: str, data: dict) -> dict | None:
+        """`data` as this screen may see it, or None when the event is not for it."""
+        if self.screen == "locked" and event not in LOCKED_EVENTS:
+            return None
+        if not self.names:
+            return {k: v for k, v in data.items() if k not in PERSON_FIELDS}
+        return data
 
 
 def _error(code: str, status: int) -> JsonResponse:
@@ -60,9 +90,17 @@ def _bearer_token(request) -> ApiToken | None:
     return ApiToken.objects.lookup(raw.strip())
 
 
-def authorise(request, slug: str, *, allow_bearer: bool) -> Grant | JsonResponse:
-    """A Grant for the caller at site `slug`, else the 401 or 404 answer to send.
-    Sync (touches the database)."""
+def _may_follow(staff, site) -> bool:
+    return staff.can(Capability.SITE_BOARD, site) or staff.can(Capability.INCIDENTS_RESPOND, site)
+
+
+def authorise(request, slugs, *, allow_bearer: bool,
+              snapshot: bool = False) -> Grant | JsonResponse:
+    """A Grant for the caller at the sites `slugs` (one slug or several), else the 401 or
+    404 answer to send. Sync (touches the database)."""
+    from stofrum.sites.models import Site
+
+    slugs = (slugs,) if isinstance(slugs, str) else tuple(dict.fromkeys(slugs))
     try:
         token = _bearer_token(request) if allow_bearer else None
         if token is not None:
@@ -71,13 +109,15 @@ def authorise(request, slug: str, *, allow_bearer: bool) -> Grant | JsonResponse
             staff = request.user
         else:
             return _error("not_authenticated", 401)
-        try:
-            site = get_site_for(staff, slug, Capability.SITE_BOARD)
-        except Http404:
+        if not slugs or len(slugs) > MAX_SITES:
             return _error("not_found", 404)
-        return Grant(staff.pk, site.pk, site.slug,
+        sites = {s.slug: s for s in Site.objects.filter(slug__in=slugs)}
+        if len(sites) != len(slugs) or not all(_may_follow(staff, s) for s in sites.values()):
+            return _error("not_found", 404)
+        return Grant(staff.pk, tuple(sites[s].pk for s in slugs), slugs,
                      token_pk=token.pk if token is not None else None,
-                     session_key=None if token is not None else request.session.session_key)
+                     session_key=None if token is not None else request.session.session_key,
+                     snapshot=snapshot)
     finally:
         release_db_connections()
 
@@ -85,11 +125,17 @@ def authorise(request, slug: str, *, allow_bearer: bool) -> Grant | JsonResponse
 def still_allowed(grant: Grant) -> bool:
     """Whether the stream's caller may still see it. Sync (touches the database)."""
     from stofrum.sites.models import Site
+    from stofrum.staff.models import WallScreen
 
     try:
+        if grant.screen == "locked":
+            return grant.expires_at is not None and time.time() < grant.expires_at
+        if grant.screen == "wall":
+            return WallScreen.objects.active().filter(pk=grant.wall_pk).exists()
         staff = get_user_model().objects.filter(pk=grant.staff_pk, is_active=True).first()
-        site = Site.objects.filter(pk=grant.site_pk).first()
-        if staff is None or site is None or not staff.can(Capability.SITE_BOARD, site):
+        sites = list(Site.objects.filter(pk__in=grant.site_pks))
+        if staff is None or len(sites) != len(grant.site_pks) or not all(
+                _may_follow(staff, s) for s in sites):
             return False
         if grant.token_pk is not None:
             return ApiToken.objects.valid().filter(pk=grant.token_pk).exists()
@@ -97,7 +143,20 @@ def still_allowed(grant: Grant) -> bool:
         if str(store.get(SESSION_KEY)) != str(staff.pk):
             return False  # logged out, or the session now belongs to someone else
         last_seen = store.get(LAST_SEEN_KEY)
-        return last_seen is None or time.time() - last_seen <= settings.STOFRUM_IDLE_MINUTES * 60
+        return last_seen is None or time.time() - last_seen <= idle_seconds()
+    finally:
+        release_db_connections()
+
+
+def open_alarms(grant: Grant) -> list[dict]:
+    """The open incidents at the grant's sites, as `alarm` event data with `site`, for a
+    screen that (re)connects. Sync (touches the database)."""
+    from stofrum.health.services import alarm_payload
+    from stofrum.visits.board import open_incidents_at
+
+    try:
+        return [{**alarm_payload(i), "site": i.site.slug}
+                for i in open_incidents_at(grant.site_pks)]
     finally:
         release_db_connections()
 
@@ -118,13 +177,20 @@ def format_event(event: str, data: dict) -> bytes:
 
 async def event_stream(grant: Grant):
     """The body of an event stream: hello, then the site's events and heartbeats, until
-    the client goes away (the server cancels us) or the caller loses access."""
+    the client goes away (the server cancels us) or the caller loses access. A page's
+    stream (`snapshot`) gets the open alarms right after hello, then `alarms_synced`."""
     loop = asyncio.get_running_loop()
+    slugs = grant.site_slugs if len(grant.site_slugs) > 1 else grant.site_slug
     try:
-        async with get_bus().subscribe(grant.site_slug) as subscription:
+        async with get_bus().subscribe(slugs) as subscription:
             # Subscribed before hello: a client that fetches on hello misses nothing after.
-            yield f"retry: {RETRY_MILLISECONDS}\n".encode() + format_event(
-                "hello", {"site": grant.site_slug})
+            hello = {"site": grant.site_slug} if isinstance(slugs, str) else {"sites": slugs}
+            yield f"retry: {RETRY_MILLISECONDS}\n".encode() + format_event("hello", hello)
+            if grant.snapshot:
+                frames = b"".join(format_event("alarm", data) for alarm in
+                                  await sync_to_async(open_alarms)(grant)
+                                  if (data := grant.shows("alarm", alarm)) is not None)
+                yield frames + format_event("alarms_synced", {})
             # Middleware may have used a connection in this request's thread after the
             # view returned; let it go for the stream's lifetime.
             await sync_to_async(release_db_connections)()
@@ -137,30 +203,36 @@ async def event_stream(grant: Grant):
                 except TimeoutError:
                     frame = b": ping\n\n"
                 else:
-                    frame = format_event(event, data)
+                    data = grant.shows(event, data)
+                    frame = b": ping\n\n" if data is None else format_event(event, data)
                     if subscription.dropped != dropped:
                         # This client lagged and lost events: have it refetch everything.
                         dropped = subscription.dropped
                         frame = format_event("board", {"resync": True}) + frame
                 if loop.time() >= next_check:
                     if not await sync_to_async(still_allowed)(grant):
-                        yield format_event("goodbye", {"reason": "not_authenticated"})
+                        reason = "expired" if grant.screen != "staff" else "not_authenticated"
+                        yield format_event("goodbye", {"reason": reason})
                         return
                     next_check = loop.time() + REVALIDATE_SECONDS
                 yield frame
     except asyncio.CancelledError:
-        logger.debug("event stream for %s closed by the client", grant.site_slug)
+        logger.debug("event stream for %s closed by the client", ",".join(grant.site_slugs))
         raise
+
+
+def stream_response(grant: Grant) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(event_stream(grant), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
 
 
 async def _respond(request, slug: str, *, allow_bearer: bool) -> HttpResponse:
     grant = await sync_to_async(authorise)(request, slug, allow_bearer=allow_bearer)
     if isinstance(grant, HttpResponse):
         return grant
-    response = StreamingHttpResponse(event_stream(grant), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    return stream_response(grant)
 
 
 @require_GET
@@ -174,3 +246,21 @@ async def api_site_events(request, slug: str) -> HttpResponse:
 async def page_site_events(request, slug: str) -> HttpResponse:
     """`GET /staff/sites/<slug>/events`: the same stream for the pages (session only)."""
     return await _respond(request, slug, allow_bearer=False)
+
+
+@require_GET
+async def page_events(request) -> HttpResponse:
+    """`GET /staff/events?site=h17&site=skyen`: everything one staff page listens to, on one
+    connection (alarms of the sites where its user responds, the board it shows). Each
+    event carries its `site`; the open alarms follow hello. The response also marks this
+    browser as a terminal of the alarm sites, so that its lock screen keeps showing their
+    alarms after the login ends (stofrum/live/terminal.py)."""
+    from stofrum.live.terminal import remember_terminal
+
+    grant = await sync_to_async(authorise)(request, request.GET.getlist("site"),
+                                           allow_bearer=False, snapshot=True)
+    if isinstance(grant, HttpResponse):
+        return grant
+    response = stream_response(grant)
+    await sync_to_async(remember_terminal)(request, response)
+    return response

@@ -1,10 +1,12 @@
-from django.conf import settings
 from django.urls import reverse
 
 from stofrum.staff.access import is_fully_authenticated
+from stofrum.staff.middleware import idle_seconds
 from stofrum.staff.roles import Capability
 
 ZERO_UUID = "00000000-0000-0000-0000-000000000000"
+# Pages a locked terminal shows: the login steps, where its sites' alarms keep coming.
+LOCK_SCREENS = frozenset({"login", "verify"})
 
 
 def staff_context(request):
@@ -13,19 +15,33 @@ def staff_context(request):
     return {
         "staff_signed_in": signed_in,
         "nav_can_audit": signed_in and user.can(Capability.AUDIT_VIEW),
-        "idle_minutes": settings.STOFRUM_IDLE_MINUTES,
-        "alarm_streams": _alarm_streams(user) if signed_in else [],
+        "idle_minutes": max(1, idle_seconds() // 60),
+        "live": _live(request, user) if signed_in else _locked(request),
     }
 
 
-def _alarm_streams(user) -> list[dict]:
-    """Every staff page listens for alarms at the sites where its user responds."""
-    if not user.can(Capability.INCIDENTS_RESPOND):
-        return []
-    return [
-        {"site": s.slug, "name": s.name,
-         "events": reverse("staff:site_events", kwargs={"slug": s.slug}),
-         "alarms": reverse("health:open_alarms", kwargs={"slug": s.slug}),
-         "incident": reverse("health:incident", kwargs={"incident_id": ZERO_UUID})}
-        for s in user.visible_sites() if user.can(Capability.INCIDENTS_RESPOND, s)
-    ]
+def _live(request, user) -> dict:
+    """What a staff page's one event stream follows: the alarms of the sites where its
+    user responds (a page showing a board adds that site: see stofrum/static/live.js)."""
+    from stofrum.live.terminal import alarm_sites
+
+    sites = alarm_sites(user)
+    return {
+        "mode": "staff", "events": reverse("live:events"), "idle_seconds": idle_seconds(),
+        "lock": reverse("staff:lock"),
+        "incident": reverse("health:incident", kwargs={"incident_id": ZERO_UUID}),
+        "respond": [s.slug for s in sites], "names": {s.slug: s.name for s in sites},
+    }
+
+
+def _locked(request) -> dict | None:
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name not in LOCK_SCREENS:
+        return None
+    from stofrum.live.terminal import locked_sites
+
+    sites = locked_sites(request)
+    if not sites:
+        return None
+    return {"mode": "locked", "events": reverse("live:terminal_events"),
+            "respond": [s.slug for s in sites], "names": {s.slug: s.name for s in sites}}

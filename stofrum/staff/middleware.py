@@ -11,6 +11,11 @@ from stofrum.staff import services
 LAST_SEEN_KEY = "stofrum_last_seen"
 
 
+def idle_seconds() -> int:
+    """How long a staff session may be idle before it ends (and the screen locks)."""
+    return settings.STOFRUM_IDLE_SECONDS or settings.STOFRUM_IDLE_MINUTES * 60
+
+
 def is_passive(request) -> bool:
     """Requests a page makes by itself (live event streams) do not count as activity."""
     return request.path.endswith("/events") or request.headers.get("X-Stofrum-Passive") == "1"
@@ -27,7 +32,7 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = time.time()
             last = request.session.get(LAST_SEEN_KEY)
-            if last is not None and now - last > settings.STOFRUM_IDLE_MINUTES * 60:
+            if last is not None and now - last > idle_seconds():
                 services.record_logout(user, reason="idle")
                 logout(request)
                 if request.path.startswith("/api/"):

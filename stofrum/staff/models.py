@@ -121,3 +121,45 @@ class ApiToken(models.Model):
         token = cls.objects.create(staff=staff, key_hash=_hash_token(raw), expires_at=expires_at)
         return token, raw
 
+
+
+class WallScreenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def lookup(self, raw: str):
+        if not raw or len(raw) > 100:
+            return None
+        return self.active().select_related("site").filter(key_hash=_hash_token(raw)).first()
+
+
+class WallScreen(models.Model):
+    """A screen on the wall of one site: shows its board and alarms and never logs out.
+
+    Its credential (a random key, only its SHA-256 stored) opens nothing else: no person
+    page, no action, no other site. A screen that faces the room shows no aliases or
+    person codes (`show_names` off)."""
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="wall_screens",
+                             verbose_name=_("site"))
+    name = models.CharField(_("name"), max_length=80)
+    show_names = models.BooleanField(_("show aliases and person codes"), default=False)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WallScreenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wall screen")
+        verbose_name_plural = _("wall screens")
+        ordering = ["site", "name"]
+
+    def __str__(self):
+        return f"{self.site.slug}: {self.name}"
+
+    @classmethod
+    def new_key(cls) -> tuple[str, str]:
+        raw = secrets.token_urlsafe(32)
+        return raw, _hash_token(raw)

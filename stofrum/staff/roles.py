@@ -31,6 +31,7 @@ class Capability(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("Browse the audit trail")
     SITES_MANAGE = "sites.manage", _("Configure sites, booths and opening hours")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
+    WALL_SCREENS = "wall.manage", _("Set up and revoke the site's wall screens")
 
 
 _DOOR = {Capability.SITE_BOARD, Capability.PERSONS_REGISTER, Capability.INCIDENTS_RESPOND,
@@ -41,7 +42,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.HEALTH: frozenset(_DOOR | {Capability.JOURNAL_WRITE}),
     Role.LEADER: frozenset(
         _DOOR | {Capability.QUARANTINE_DECIDE, Capability.STATS_VIEW, Capability.AUDIT_VIEW,
-                 Capability.RULES_EDIT, Capability.VOICE_RESPOND}
+                 Capability.RULES_EDIT, Capability.VOICE_RESPOND, Capability.WALL_SCREENS}
     ),
     Role.ADMIN: frozenset(
         {
@@ -51,6 +52,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.SITES_MANAGE,
             Capability.STAFF_MANAGE,
             Capability.RULES_EDIT,
+            Capability.WALL_SCREENS,
         }
     ),
     Role.ANALYST: frozenset({Capability.STATS_VIEW}),

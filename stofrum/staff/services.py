@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stofrum.audit.services import record
-from stofrum.errors import DomainError, InvalidInput
+from stofrum.errors import DomainError, Forbidden, InvalidInput
 from stofrum.sites.models import Site
 from stofrum.staff.models import ApiToken, StaffMember
 from stofrum.staff.roles import Role
@@ -158,3 +158,36 @@ def revoke_api_token(staff, token: ApiToken | None) -> None:
         return
     record(staff, "staff.api_token.revoked", token)
     token.delete()
+
+
+@transaction.atomic
+def create_wall_screen(staff, site, name: str, *, show_names: bool = False):
+    """Set up a wall screen for `site` (leader or administrator of the site). Returns the
+    screen and its key, which is shown once and never stored. Emits `wall_screen.created`."""
+    from stofrum.staff.models import WallScreen
+    from stofrum.staff.roles import Capability
+
+    if not staff.can(Capability.WALL_SCREENS, site):
+        raise Forbidden()
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise InvalidInput("invalid_input", field="name")
+    raw, key_hash = WallScreen.new_key()
+    screen = WallScreen.objects.create(site=site, name=name, show_names=bool(show_names),
+                                       key_hash=key_hash, created_by=staff)
+    record(staff, "wall_screen.created", screen, site=site,
+           changes={"name": name, "show_names": screen.show_names})
+    return screen, raw
+
+
+@transaction.atomic
+def revoke_wall_screen(staff, screen) -> None:
+    """Revoke a wall screen: its open board goes dark within a minute. Audited."""
+    from stofrum.staff.roles import Capability
+
+    if not staff.can(Capability.WALL_SCREENS, screen.site):
+        raise Forbidden()
+    if screen.revoked_at is None:
+        screen.revoked_at = timezone.now()
+        screen.save(update_fields=["revoked_at"])
+        record(staff, "wall_screen.revoked", screen, site=screen.site)

@@ -13,6 +13,7 @@ TOOLS = [
     ("voice:complaint_on_behalf", Capability.VOICE_RECORD, _("Write down a complaint")),
     ("voice:council", Capability.VOICE_RECORD, _("User council")),
     ("sites:house_rules", Capability.RULES_EDIT, _("Edit the house rules")),
+    ("live:wall_screens", Capability.WALL_SCREENS, _("Wall screens")),
 ]
 
 

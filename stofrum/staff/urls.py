@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/verify/", views.verify_view, name="verify"),
     path("login/enrol/", views.enrol_view, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
+    path("lock/", views.lock_view, name="lock"),
     path("staff/", views.home_view, name="home"),
     path("staff/sites/<slug:slug>/", door_view, name="site"),
     path("staff/sites/<slug:slug>/events", page_site_events, name="site_events"),

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -141,6 +141,18 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("You are logged out."))
     return redirect("staff:login")
+
+
+@require_POST
+def lock_view(request):
+    """Lock a shared screen (a button, or the page itself after the idle time): the login
+    ends, and the login page that follows keeps showing the site's alarms
+    (stofrum/live/terminal.py)."""
+    if request.user.is_authenticated:
+        services.record_logout(request.user, reason="lock")
+    logout(request)
+    messages.info(request, _("The screen is locked. Alarms at your sites still show here."))
+    return redirect(f"{reverse('staff:login')}?{urlencode({'next': _next_url(request)})}")
 
 
 @staff_required()

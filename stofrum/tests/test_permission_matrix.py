@@ -95,6 +95,7 @@ TO_SITE = Redirect("/staff/sites/h17/")
 TO_BOARD = Redirect("/staff/sites/h17/#board")
 TO_PERSON = Redirect("/staff/persons/{person}/")
 TO_HOME = Redirect("/staff/")
+TO_LOCK = Redirect("/login/?next=%2Fstaff%2F")
 TO_NEW_INCIDENT = Redirect("/staff/incidents/", prefix=True)
 TO_INCIDENT = Redirect("/staff/incidents/{incident}/")
 TO_CONDUCT = Redirect("/staff/persons/{person}/#conduct")
@@ -139,6 +140,31 @@ MATRIX = [
     # login redirect.
     Row("site events page",      "GET",  "/staff/sites/h17/events",
         401,       200,       200,    200,    200,   404,     404),
+    # One stream per page for all the sites it follows (alarms, its board).
+    Row("page event stream",     "GET",  "/staff/events?site=h17",
+        401,       200,       200,    200,    200,   404,     404),
+    Row("page event stream elsewhere", "GET", "/staff/events?site=h17&site=skyen",
+        401,       404,       404,    404,    200,   404,     404),
+    Row("lock the screen",       "POST", "/lock/",
+        TO_LOCK,   TO_LOCK,   TO_LOCK, TO_LOCK, TO_LOCK, TO_LOCK, TO_LOCK),
+    # A browser that showed no staff page has no terminal mark: nothing to show locked.
+    Row("locked terminal stream", "GET", "/terminal/events",
+        401,       401,       401,    401,    401,   401,     401),
+    Row("wall screens",          "GET",  "/staff/sites/h17/wall-screens/",
+        LOGIN,     403,       403,    200,    200,   403,     403),
+    Row("wall screens elsewhere", "GET", "/staff/sites/skyen/wall-screens/",
+        LOGIN,     403,       403,    404,    200,   403,     403),
+    Row("set up a wall screen",  "POST", "/staff/sites/h17/wall-screens/",
+        LOGIN,     403,       403,    200,    200,   403,     403, {"name": "Væggen"}),
+    # Wall screens answer to their device credential only, never to a staff login.
+    Row("wall screen",           "GET",  "/wall/",
+        401,       401,       401,    401,    401,   401,     401),
+    Row("wall screen board",     "GET",  "/wall/board",
+        401,       401,       401,    401,    401,   401,     401),
+    Row("wall screen stream",    "GET",  "/wall/events",
+        401,       401,       401,    401,    401,   401,     401),
+    Row("wall screen connect",   "GET",  "/wall/connect/not-a-key/",
+        401,       401,       401,    401,    401,   401,     401),
     Row("search fragment",       "GET",  "/staff/sites/h17/search?q=Ada",
         LOGIN,     200,       200,    200,    403,   403,     404),
     Row("check in",              "POST", "/staff/sites/h17/check-in",

@@ -2,7 +2,7 @@
 One query per part, used by the page, the API and the event stream alike."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -11,6 +11,11 @@ from django.utils import timezone
 from stofrum.sites.models import Booth
 from stofrum.visits.choices import BoothState, VisitState
 from stofrum.visits.models import Substance, Visit
+
+# A visit that got its booth this long after checking in came from the queue; the board
+# says so for a few minutes.
+QUEUED_AT_LEAST = timedelta(seconds=2)
+MOVE_SHOWN_FOR = timedelta(minutes=3)
 
 
 @dataclass
@@ -31,6 +36,13 @@ class Board:
     generated_at: datetime
     methods: list = field(default_factory=list)
     incidents: list = field(default_factory=list)
+
+    @property
+    def moves(self) -> list[BoothTile]:
+        """Booths that someone from the queue got lately: every board says who goes where."""
+        return [t for t in self.tiles if t.visit is not None and t.visit.booth_at is not None
+                and t.visit.booth_at - t.visit.checked_in_at > QUEUED_AT_LEAST
+                and self.generated_at - t.visit.booth_at <= MOVE_SHOWN_FOR]
 
     def tiles_for(self, method_code: str) -> list[BoothTile]:
         return [t for t in self.tiles if t.booth.method.code == method_code]
@@ -78,11 +90,16 @@ def board_for(site, now: datetime | None = None) -> Board:
 
 
 def open_incidents(site) -> list:
+    return open_incidents_at([site.pk])
+
+
+def open_incidents_at(site_pks) -> list:
+    """The open incidents at these sites, oldest first, ready for `alarm_payload`."""
     from stofrum.health.models import Incident
 
     return list(
-        Incident.objects.open().filter(site=site)
-        .select_related("person", "booth").prefetch_related("responders__staff")
+        Incident.objects.open().filter(site_id__in=list(site_pks))
+        .select_related("person", "booth", "site").prefetch_related("responders__staff")
         .order_by("started_at")
     )
 

@@ -121,7 +121,7 @@ def check_in_view(request, slug):
     return render(request, "visits/door.html", context, status=422 if error else 400)
 
 
-def _visit_action(request, slug, action):
+def _visit_action(request, slug, action, success: str = ""):
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
     try:
         visit = services.get_visit_for(request.user, request.POST.get("visit", ""),
@@ -131,6 +131,9 @@ def _visit_action(request, slug, action):
         action(visit)
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", _("Not found.")))
+    else:
+        if success:
+            messages.success(request, success % {"alias": visit.person.alias})
     return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")
 
 
@@ -139,13 +142,14 @@ def _visit_action(request, slug, action):
 def check_out_view(request, slug):
     cleaning = request.POST.get("cleaning") == "1"
     return _visit_action(request, slug, lambda v: services.check_out(
-        request.user, v, cleaning=cleaning))
+        request.user, v, cleaning=cleaning), _("%(alias)s is checked out."))
 
 
 @staff_required(Capability.PERSONS_REGISTER)
 @require_POST
 def leave_queue_view(request, slug):
-    return _visit_action(request, slug, lambda v: services.leave_queue(request.user, v))
+    return _visit_action(request, slug, lambda v: services.leave_queue(request.user, v),
+                         _("%(alias)s left the queue."))
 
 
 @staff_required(Capability.PERSONS_REGISTER)

@@ -52,10 +52,45 @@
     });
   }
 
+  // Messages in sight: a region fixed at the bottom of the screen, read out by screen
+  // readers, instead of a message at the top of a page the person has scrolled away from.
+  function say(text, level) {
+    var region = document.getElementById("door-feedback");
+    if (!region || !text) return;
+    var item = document.createElement("p");
+    item.className = "feedback-item " + (level || "");
+    item.textContent = text;
+    region.appendChild(item);
+    region.hidden = false;
+    setTimeout(function () {
+      item.remove();
+      if (!region.children.length) region.hidden = true;
+    }, level === "error" ? 12000 : 7000);
+  }
+
   function setupBoard() {
     var wrap = document.querySelector("[data-board-url]");
-    if (!wrap || !window.EventSource) return;
+    if (!wrap) return;
+    var boardSite = wrap.dataset.boardSite;
     var pending = false;
+    function moves(root) {
+      return Array.prototype.map.call(root.querySelectorAll("[data-move]"), function (el) {
+        return el.dataset.move;
+      });
+    }
+    function show(html) {
+      // Keep keyboard focus where it was if the focused element is outside the board.
+      var active = document.activeElement;
+      var inBoard = active && wrap.contains(active);
+      var before = moves(wrap);
+      wrap.innerHTML = html;
+      // Who goes to which booth when the queue moves ("Kasper → I4"), said once.
+      Array.prototype.forEach.call(wrap.querySelectorAll("[data-move]"), function (el) {
+        if (before.indexOf(el.dataset.move) < 0) say(el.textContent.trim(), "move");
+      });
+      wrap.dispatchEvent(new CustomEvent("board:updated", { bubbles: true }));
+      if (inBoard) wrap.focus();
+    }
     function refresh() {
       if (pending) return;
       pending = true;
@@ -66,27 +101,45 @@
         return r.ok ? r.text() : "";
       }).then(function (html) {
         pending = false;
-        if (!html) return;
-        // Keep keyboard focus where it was if the focused element is outside the board.
-        var active = document.activeElement;
-        var inBoard = active && wrap.contains(active);
-        wrap.innerHTML = html;
-        wrap.dispatchEvent(new CustomEvent("board:updated", { bubbles: true }));
-        if (inBoard) wrap.focus();
+        if (html) show(html);
       }).catch(function () { pending = false; });
     }
-    var source = new EventSource(wrap.dataset.eventsUrl);
-    source.addEventListener("board", refresh);
-    // After a (re)connection the board may have missed events: fetch it once.
-    var connectedBefore = false;
-    source.addEventListener("hello", function () {
-      wrap.dataset.live = "on";
-      if (connectedBefore) refresh();
-      connectedBefore = true;
+    // Actions on the board (check out, ready, left the queue, ...) post in place: the
+    // board is redrawn and the answer shown in sight. Anything that leads elsewhere (the
+    // alarm opens the incident) navigates as without JavaScript.
+    wrap.addEventListener("submit", function (e) {
+      var form = e.target;
+      if (!window.fetch || !window.DOMParser || form.method.toLowerCase() !== "post") return;
+      e.preventDefault();
+      var body = new FormData(form, e.submitter || null);
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) {
+          var target = new URL(r.url, location.href);
+          if (target.pathname !== location.pathname) { window.location.href = r.url; return; }
+          return r.text().then(function (html) {
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            Array.prototype.forEach.call(doc.querySelectorAll(".messages .message"), function (m) {
+              say(m.textContent.trim(), m.classList.contains("error") ? "error" : "success");
+            });
+            var fresh = doc.querySelector("[data-board-url]");
+            if (fresh) show(fresh.innerHTML); else refresh();
+          });
+        })
+        .catch(function () { form.submit(); });
     });
-    // The server ends the stream when the session ended (logout, idle): show the login.
-    source.addEventListener("goodbye", function () { source.close(); window.location.reload(); });
-    source.onerror = function () { wrap.dataset.live = "reconnecting"; };
+    if (window.StofrumLive) {
+      window.StofrumLive.on("board", function (data) {
+        if (!data.site || data.site === boardSite) refresh();
+      });
+      // After a (re)connection the board may have missed events: fetch it once.
+      var connectedBefore = false;
+      window.StofrumLive.on("hello", function () {
+        wrap.dataset.live = "on";
+        if (connectedBefore) refresh();
+        connectedBefore = true;
+      });
+    }
     // Minutes on the tiles move on even when nothing happens.
     setInterval(refresh, 60000);
   }
