@@ -42,7 +42,15 @@ test-postgres: install
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but not reachable"; exit 1; \
 	else echo "SKIPPED the PostgreSQL run: $(TEST_POSTGRES_URL) is not reachable"; fi
 
-test-browser: install
+# axe-core (npm) checks every page the browser tests visit for WCAG 2.1 A/AA.
+AXE_VERSION := 4.11.0
+var/axe/node_modules/axe-core/axe.min.js:
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix var/axe axe-core@$(AXE_VERSION); \
+	elif [ -n "$$CI" ]; then echo "npm is required in CI for axe-core: apt-get install npm"; exit 1; \
+	else echo "SKIPPED axe-core: npm is missing"; fi
+
+test-browser: install var/axe/node_modules/axe-core/axe.min.js
 	@if [ -x /usr/bin/chromium ]; then $(VENV)/bin/pytest -m browser -q; \
 	elif [ -n "$$CI" ]; then echo "chromium is required in CI: apt-get install chromium"; exit 1; \
 	else echo "SKIPPED the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"; fi

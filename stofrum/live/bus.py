@@ -68,11 +68,11 @@ class Subscription:
 
     def __init__(self, bus: _Bus, site_slug: str | tuple[str, ...], maxsize: int = QUEUE_SIZE):
         self.bus = bus
-        # Several sites: one page listens to all it needs on one connection (a browser
+        # A tuple of sites: one page listens to all it needs on one connection (a browser
         # allows only six per host over HTTP/1.1). Their events then carry `site`.
         self.site_slugs = (site_slug,) if isinstance(site_slug, str) else tuple(site_slug)
         self.site_slug = self.site_slugs[0]
-        self.tags_site = len(self.site_slugs) > 1
+        self.tags_site = not isinstance(site_slug, str)
         self.maxsize = maxsize
         self.loop: asyncio.AbstractEventLoop | None = None
         self.queue: asyncio.Queue[Event] | None = None

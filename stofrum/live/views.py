@@ -180,7 +180,9 @@ async def event_stream(grant: Grant):
     the client goes away (the server cancels us) or the caller loses access. A page's
     stream (`snapshot`) gets the open alarms right after hello, then `alarms_synced`."""
     loop = asyncio.get_running_loop()
-    slugs = grant.site_slugs if len(grant.site_slugs) > 1 else grant.site_slug
+    # A page's stream (several sites, or a screen's) tags each event with its site; the
+    # API's stream of one site sends the events as they are.
+    slugs = grant.site_slugs if grant.snapshot else grant.site_slug
     try:
         async with get_bus().subscribe(slugs) as subscription:
             # Subscribed before hello: a client that fetches on hello misses nothing after.

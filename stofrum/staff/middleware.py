@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from stofrum.staff import services
@@ -35,7 +36,9 @@ class IdleTimeoutMiddleware:
             if last is not None and now - last > idle_seconds():
                 services.record_logout(user, reason="idle")
                 logout(request)
-                if request.path.startswith("/api/"):
+                if request.path.startswith("/api/") or request.path == reverse("staff:lock"):
+                    # The API answers 401 itself; locking an idle screen locks it all the
+                    # same, and returns to the page it was on after the next login.
                     return self.get_response(request)
                 messages.info(request, _("You were logged out after a period of inactivity."))
                 return redirect_to_login(request.get_full_path())

@@ -151,7 +151,7 @@ def lock_view(request):
     if request.user.is_authenticated:
         services.record_logout(request.user, reason="lock")
     logout(request)
-    messages.info(request, _("The screen is locked. Alarms at your sites still show here."))
+    messages.info(request, _("The screen is locked."))
     return redirect(f"{reverse('staff:login')}?{urlencode({'next': _next_url(request)})}")
 
 

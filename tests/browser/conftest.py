@@ -42,17 +42,17 @@ def manage(env, *args) -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="session")
-def server_url(server_env, tmp_path_factory):
+def start_server(env, folder):
+    """Migrate, seed and serve the app with uvicorn; yields its URL, stops it after."""
     for command in (["migrate", "--noinput"], ["seed_sites"], ["seed_demo_accounts"],
                     ["collectstatic", "--noinput", "--verbosity", "0"]):
-        manage(server_env, *command)
+        manage(env, *command)
     port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("w")
+    log = (folder / "uvicorn.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
          "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -73,6 +73,57 @@ def server_url(server_env, tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(server_env, tmp_path_factory):
+    yield from start_server(server_env, tmp_path_factory.mktemp("server"))
+
+
+# A door that locks after a few seconds without input, for the lock-screen tests.
+SHORT_IDLE_SECONDS = 10
+
+
+@pytest.fixture(scope="session")
+def short_idle_server(server_env, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("short-idle")
+    env = {**server_env, "DATABASE_URL": f"sqlite:///{tmp / 'idle.sqlite3'}",
+           "STOFRUM_VAR_DIR": str(tmp / "var"),
+           "STOFRUM_IDLE_SECONDS": str(SHORT_IDLE_SECONDS)}
+    yield from start_server(env, tmp)
+
+
+# axe-core from the npm registry (`make test-browser` installs it; never from a CDN).
+AXE_JS = ROOT / "var" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE_JS.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{AXE_JS} is missing: make test-browser installs axe-core")
+        pytest.skip("axe-core is not installed (make test-browser installs it)")
+    return AXE_JS.read_text()
+
+
+@pytest.fixture
+def axe(axe_source):
+    """Check the page as it is now with axe-core for WCAG 2.1 A and AA; fail on any
+    violation, naming the rule and the elements."""
+
+    def check(page, name=""):
+        page.evaluate(axe_source)
+        result = page.evaluate(
+            "opts => axe.run(document, opts)",
+            {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
+        problems = [f"{v['id']} ({v['impact']}): {v['help']} — "
+                    + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
+                                else str(n["target"]) for n in v["nodes"][:5])
+                    for v in result["violations"]]
+        assert not problems, f"axe on {name or page.url}:\n" + "\n".join(problems)
+
+    return check
 
 
 @pytest.fixture(scope="session")
