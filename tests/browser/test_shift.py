@@ -96,7 +96,7 @@ def test_check_out_answers_in_view_and_every_board_says_who_goes_where(browser, 
     expect(feedback).to_contain_text("Røg 0")
     expect(feedback).to_contain_text(re.compile(r"Røg 4 → R\d"))
     box = feedback.bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= TABLET["height"]  # in sight
+    assert box["y"] >= 0 and box["y"] + box["height"] <= TABLET["height"]  # in sight
     assert door.evaluate("window.scrollY") == scrolled  # the page did not jump
     expect(other.locator(".moves")).to_contain_text(re.compile(r"Røg 4 → R\d"), timeout=5_000)
     expect(other.locator("#door-feedback")).to_contain_text(re.compile(r"Røg 4 → R\d"))

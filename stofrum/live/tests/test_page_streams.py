@@ -7,7 +7,6 @@ import json
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
-from django.urls import reverse
 
 from stofrum.live import terminal, views
 from stofrum.live.publish import publish_after_commit

@@ -1,0 +1,60 @@
+"""axe-core on every kind of page, as the people who use them see them: the public, the
+door (reception), statistics (analyst) and a leader's pages. WCAG 2.1 A and AA, no
+violation allowed. The shift's own pages (lock screen, wall screen, the tablet door) are
+checked in test_shift.py."""
+
+import re
+
+import pytest
+
+from tests.browser.test_door import Api, log_in
+
+pytestmark = pytest.mark.browser
+
+PUBLIC = ["/", "/rules/h17/", "/complaints/", "/login/"]
+RECEPTION = ["/staff/", "/staff/sites/h17/", "/staff/sites/h17/persons/new",
+             "/staff/persons/{code}/", "/staff/sites/h17/care", "/staff/sites/h17/referrals",
+             "/staff/sites/h17/quarantines", "/staff/sites/h17/suggestions",
+             "/staff/sites/h17/complaints/new", "/staff/sites/h17/council/",
+             "/staff/agreement/"]
+ANALYST = ["/staff/stats/", "/staff/stats/h17/", "/staff/stats/report/"]
+LEADER = ["/staff/complaints/", "/staff/house-rules/h17/", "/staff/audit/",
+          "/staff/sites/h17/wall-screens/", "/staff/persons/{code}/"]
+
+
+def _visit(page, base, paths, axe, **names):
+    for path in paths:
+        response = page.goto(base + path.format(**names))
+        assert response.status == 200, (path, response.status)
+        axe(page, path)
+
+
+def test_public_pages(browser, server_url, axe):
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    _visit(page, server_url, PUBLIC, axe)
+
+
+def test_door_pages_for_reception(browser, server_url, axe):
+    person = Api(server_url).person("Axel Tilgængelig")
+    page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(page, server_url)
+    _visit(page, server_url, RECEPTION, axe, code=person["code"])
+
+
+def test_statistics_for_the_analyst(browser, server_url, axe):
+    page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(page, server_url, username="analyst")
+    _visit(page, server_url, ANALYST, axe)
+
+
+def test_leader_pages(browser, server_url, totp_code, axe):
+    person = Api(server_url).person("Lea Leder")
+    page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    page.goto(f"{server_url}/login/")
+    page.fill("#id_username", "leader")
+    page.fill("#id_password", "stofrum-demo")
+    page.press("#id_password", "Enter")
+    page.fill("#id_otp", totp_code("leader"))
+    page.press("#id_otp", "Enter")
+    page.wait_for_url(re.compile(r".*/staff/$"))
+    _visit(page, server_url, LEADER, axe, code=person["code"])
