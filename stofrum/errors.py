@@ -123,3 +123,13 @@ MESSAGES.update({
     "rules_changed": _("Someone else changed the rules at the same moment. Reload and try "
                        "again."),
 })
+
+# Corrections at the door (API.md): undo a check-out, correct a visit, move booths.
+MESSAGES.update({
+    "too_late": _("It is too late to undo or correct this at the door."),
+    "not_checked_out": _("The visit was not checked out of a booth."),
+    "booth_taken": _("That booth is not free any more."),
+    "visit_changed": _("Someone else changed this visit at the same moment. Reload and try "
+                       "again."),
+    "invalid_booth": _("Choose a free booth of the visit's intake method at this room."),
+})

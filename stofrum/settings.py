@@ -167,6 +167,10 @@ STOFRUM_API_TOKEN_HOURS = envint("STOFRUM_API_TOKEN_HOURS", 12, minimum=1)
 STOFRUM_BOOTH_AMBER_MINUTES = envint("STOFRUM_BOOTH_AMBER_MINUTES", 20, minimum=1)
 STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
 
+# A check-out can be undone at the door for this many minutes (a mistaken tap); after
+# that the answer is `too_late`.
+STOFRUM_UNDO_MINUTES = envint("STOFRUM_UNDO_MINUTES", 5, minimum=1)
+
 # A referral without a follow-up date is followed up this many days after it was made.
 STOFRUM_REFERRAL_FOLLOW_UP_DAYS = envint("STOFRUM_REFERRAL_FOLLOW_UP_DAYS", 7, minimum=1)
 # Statistics that leave the municipality (exports) suppress counts below this.

@@ -91,10 +91,13 @@ def register(request, payload: PersonIn):
 @router.get("", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
 def find(request, q: str = "", birth_year: int | None = None, gender: str | None = None,
-         **kwargs):
-    """Ranked candidates for an alias fragment (typos, æ/ae, ø/oe, å/aa, case)."""
+         site: str = "", **kwargs):
+    """Ranked candidates for an alias fragment (typos, æ/ae, ø/oe, å/aa, case; several
+    words match word starts) or a person code. With `site`, equally good matches are
+    ordered by who was seen most recently at that site."""
     require(request, Capability.PERSONS_REGISTER)
-    matches = search(q, birth_year=birth_year, gender=gender, limit=50)
+    at = get_site_for(request.auth, site, Capability.PERSONS_REGISTER) if site else None
+    matches = search(q, birth_year=birth_year, gender=gender, limit=50, site=at)
     return [person_out(m.person, round(m.score, 3)) for m in matches]
 
 

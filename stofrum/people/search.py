@@ -8,13 +8,16 @@ person); ties go to the most recent visit. On PostgreSQL GIN trigram indexes nar
 candidates; on SQLite candidates are narrowed by birth year/gender and scored in Python.
 """
 
+import math
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import DateTimeField, Max, Q, Value
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from stofrum.people.folding import fold, fold_loose
 from stofrum.people.models import Person
@@ -41,22 +44,62 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
-def score(query: str, alias: str) -> float:
-    """How well one folded query matches one folded alias (higher is better)."""
+# How well a query matches, in tiers: within one tier the matches count as equally good, and
+# the person seen most recently at this site comes first ("denn" finds the Dennis who comes
+# here, not the one with the shortest alias).
+EXACT, FIRST_WORDS, PREFIX, WORD_PREFIXES, LATER_WORD = 3.0, 2.5, 2.0, 1.8, 1.5
+CODE_TIER = 4.0
+# Visits further back than this do not make a person "seen recently" (keeps the look-up of
+# last visits to a short index range per candidate).
+RECENT_DAYS = 60
+_CODE_CHARS = re.compile(r"[^0-9A-Z]")
+
+
+def _word_prefixes(query_words: list[str], alias_words: list[str]) -> int | None:
+    """Index of the alias word where the query words start matching as word prefixes, in
+    order ("sto b" in "store bjarne" → 0), or None."""
+    for start, first in enumerate(alias_words):
+        if not first.startswith(query_words[0]):
+            continue
+        rest = iter(alias_words[start + 1:])
+        if all(any(word.startswith(q) for word in rest) for q in query_words[1:]):
+            return start
+    return None
+
+
+def rank(query: str, alias: str) -> tuple[float, float]:
+    """(tier, fine) of one folded query against one folded alias: the tier says how well
+    it matches, `fine` orders within a tier (shorter aliases, closer spellings first)."""
     if not query or not alias:
-        return 0.0
+        return 0.0, 0.0
     if alias == query:
-        return 3.0
+        return EXACT, 1.0
+    fine = len(query) / len(alias)
     if alias.startswith(query + " "):
-        return 2.5
+        return FIRST_WORDS, fine
     if alias.startswith(query):
-        return 2.0 + len(query) / len(alias)
-    if any(word.startswith(query) for word in alias.split()):
-        return 1.5
+        return PREFIX, fine
+    query_words, alias_words = query.split(), alias.split()
+    if len(query_words) > 1:
+        start = _word_prefixes(query_words, alias_words)
+        if start is not None:
+            return (WORD_PREFIXES if start == 0 else LATER_WORD), fine
+    elif any(word.startswith(query) for word in alias_words[1:]):
+        return LATER_WORD, fine
     sim = similarity(query, alias)
     if query in alias:
         sim = max(sim, 0.5)
-    return sim
+    return math.floor(sim * 10) / 10, sim
+
+
+def score(query: str, alias: str) -> float:
+    """How well one folded query matches one folded alias (higher is better)."""
+    tier, fine = rank(query, alias)
+    return tier + fine / 10 if tier >= LATER_WORD else fine
+
+
+def best_rank(query_strict: str, query_loose: str, alias_folded: str, alias_loose: str):
+    return max(rank(query_strict, alias_folded), rank(query_loose, alias_loose))
 
 
 def best_score(query_strict: str, query_loose: str, alias_folded: str, alias_loose: str):
@@ -69,7 +112,20 @@ class Match:
     score: float
 
 
+def _words_filter(strict: str, loose: str) -> Q:
+    """Every typed word is the start of a word of the alias (either key)."""
+    q = Q()
+    for word_strict, word_loose in zip(strict.split(), loose.split(), strict=False):
+        one = Q()
+        for column, value in (("alias_folded", word_strict), ("alias_loose", word_loose)):
+            one |= Q(**{f"{column}__startswith": value}) | Q(**{f"{column}__contains": f" {value}"})
+        q &= one
+    return q
+
+
 def _text_filter(strict: str, loose: str) -> Q:
+    if len(strict.split()) > 1:
+        return _words_filter(strict, loose)
     if connection.vendor == "postgresql":
         # The loose key alone narrows enough (ø/oe/o all fold to o there), and one
         # column keeps it to one GIN trigram index; `%` finds the typos.
@@ -92,31 +148,44 @@ def _candidates(strict: str, loose: str, birth_year: int | None, gender: str | N
     if connection.vendor == "postgresql" or len(loose) < 3:
         return qs.filter(_text_filter(strict, loose))
     # SQLite has no trigram index: keep aliases sharing at least one inner trigram with
-    # the query (a typo rarely spoils them all), then score those in Python.
+    # the query (a typo rarely spoils them all), then score those in Python; and those
+    # whose words start with the typed words ("sto b").
     shared = Q()
     for gram in sorted(_inner_trigrams(strict) | _inner_trigrams(loose))[:12]:
         shared |= Q(alias_folded__contains=gram) | Q(alias_loose__contains=gram)
-    return qs.filter(shared)
+    words = _words_filter(strict, loose)
+    return qs.filter(shared | words) if shared else qs.filter(words)
 
 
 def _inner_trigrams(text: str) -> set[str]:
     return {word[i:i + 3] for word in text.split() for i in range(len(word) - 2)}
 
 
-def _postgres_candidates(strict, loose, birth_year, gender, limit):
+def _postgres_candidates(strict, loose, birth_year, gender, limit, site):
     """Prefix matches first (what typing a few letters means; the index answers them fast),
-    shortest aliases first, cut to SQL_SHORTLIST; trigram matches for typos only when the
-    prefixes leave room. Python then scores at most a few hundred rows."""
+    shortest aliases first, cut to SQL_SHORTLIST — and when that cut leaves people out,
+    also the prefix matches seen at this site lately; trigram matches for typos only when
+    the prefixes leave room. Python then ranks at most a few hundred rows."""
     base = Person.objects.active()
     if birth_year:
         base = base.filter(birth_year=birth_year)
     if gender:
         base = base.filter(gender=gender)
     fields = ("pk", "alias_folded", "alias_loose")
-    prefix = (Q(alias_loose__startswith=loose) | Q(alias_loose__contains=f" {loose}")
-              | Q(alias_folded__startswith=strict) | Q(alias_folded__contains=f" {strict}"))
+    if len(strict.split()) > 1:
+        prefix = _words_filter(strict, loose)
+    else:
+        prefix = (Q(alias_loose__startswith=loose) | Q(alias_loose__contains=f" {loose}")
+                  | Q(alias_folded__startswith=strict)
+                  | Q(alias_folded__contains=f" {strict}"))
     rows = list(base.filter(prefix).order_by(Length("alias_loose"))
                 .values_list(*fields)[:SQL_SHORTLIST])
+    if len(rows) == SQL_SHORTLIST and site is not None:
+        seen = [pk for pk, *_ in rows]
+        since = timezone.now() - timedelta(days=RECENT_DAYS)
+        rows += list(
+            base.filter(prefix, visits__site=site, visits__checked_in_at__gte=since)
+            .exclude(pk__in=seen).distinct().values_list(*fields)[:limit * 3])
     if len(rows) < limit * 3 and len(loose) >= 3:
         seen = [pk for pk, *_ in rows]
         rows += list(
@@ -126,33 +195,88 @@ def _postgres_candidates(strict, loose, birth_year, gender, limit):
     return rows
 
 
+def _code(query: str) -> str | None:
+    """The query as a person code (case and dashes or spaces typed in it do not matter)."""
+    code = _CODE_CHARS.sub("", (query or "").upper())
+    return code if 5 <= len(code) <= 12 and len(query.split()) <= 2 else None
+
+
+def _by_code(code: str | None, birth_year, gender) -> Person | None:
+    if not code:
+        return None
+    person = Person.objects.select_related("merged_into").filter(code=code).first()
+    if person is not None and person.merged_into_id:
+        person = person.merged_into
+    if person is None or person.merged_into_id:
+        return None
+    if (birth_year and person.birth_year != birth_year) or (gender and person.gender != gender):
+        return None
+    return person
+
+
+def _last_visits(pks, site) -> dict:
+    """{pk: (last visit at `site`, last visit anywhere)} within RECENT_DAYS, in one query."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    recent = Q(visits__checked_in_at__gte=since)
+    here = Max("visits__checked_in_at", filter=recent & Q(visits__site=site)) \
+        if site is not None else Value(None, output_field=DateTimeField())
+    rows = (Person.objects.filter(pk__in=pks)
+            .annotate(here=here, anywhere=Max("visits__checked_in_at", filter=recent))
+            .values_list("pk", "here", "anywhere"))
+    return {pk: (here, anywhere) for pk, here, anywhere in rows}
+
+
 def search(query: str, *, birth_year: int | None = None, gender: str | None = None,
-           limit: int = 10) -> list[Match]:
+           limit: int = 10, site=None) -> list[Match]:
     """Ranked persons whose alias matches `query` (case, æ/ae/a, ø/oe/o, å/aa/a and accents
-    fold together; typos tolerated). Optional exact filters on birth year and gender."""
+    fold together; typos tolerated; several words match word starts, "sto b" → "Store
+    Bjarne"), or whose person code it is. Optional exact filters on birth year and gender.
+
+    Matches of one tier (exact, first word, prefix, word prefixes, later word, similarity in
+    steps of 0.1) count as equally good: among them the person seen most recently at
+    `site` comes first, then the one seen most recently anywhere, then the closer spelling.
+    """
     strict, loose = fold(query), fold_loose(query)
     if not strict:
         return []
+    by_code = _by_code(_code(query), birth_year, gender)
     if connection.vendor == "postgresql":
-        rows = _postgres_candidates(strict, loose, birth_year, gender, limit)
+        rows = _postgres_candidates(strict, loose, birth_year, gender, limit, site)
     else:
         rows = _candidates(strict, loose, birth_year, gender).values_list(
             "pk", "alias_folded", "alias_loose")
-    scored = [(pk, best_score(strict, loose, a, b)) for pk, a, b in rows]
-    scored = [(pk, s) for pk, s in scored if s >= SIMILARITY_THRESHOLD]
-    if not scored:
+    ranked = [(pk, best_rank(strict, loose, a, b)) for pk, a, b in rows]
+    ranked = [(pk, r) for pk, r in ranked
+              if (r[1] if r[0] < LATER_WORD else r[0]) >= SIMILARITY_THRESHOLD]
+    if by_code is not None:
+        ranked = [(pk, r) for pk, r in ranked if pk != by_code.pk]
+        ranked.insert(0, (by_code.pk, (CODE_TIER, 1.0)))
+    if not ranked:
         return []
-    scored.sort(key=lambda item: -item[1])
-    shortlist = scored[: limit * 3]
-    last_visit = dict(
-        Person.objects.filter(pk__in=[pk for pk, _ in shortlist])
-        .annotate(last=Max("visits__checked_in_at")).values_list("pk", "last")
-    )
-    shortlist.sort(key=lambda item: (
-        -round(item[1], 3), -(last_visit.get(item[0]) or _EPOCH).timestamp(), str(item[0])))
+    # Keep whole tiers, best first, until there are enough to fill the page three times:
+    # the recency look-up then sees every equally good match, never a cut-off one.
+    ranked.sort(key=lambda item: (-item[1][0], -item[1][1]))
+    shortlist, tier = [], None
+    for pk, r in ranked:
+        if (len(shortlist) >= limit * 3 and r[0] != tier) or len(shortlist) >= SQL_SHORTLIST:
+            break
+        shortlist.append((pk, r))
+        tier = r[0]
+    last = _last_visits([pk for pk, _ in shortlist], site)
+
+    def key(item):
+        pk, (tier, fine) = item
+        here, anywhere = last.get(pk, (None, None))
+        return (-tier, -(here or _EPOCH).timestamp(), -(anywhere or _EPOCH).timestamp(),
+                -round(fine, 3), str(pk))
+
+    shortlist.sort(key=key)
     top = shortlist[:limit]
     people = Person.objects.in_bulk([pk for pk, _ in top])
-    return [Match(people[pk], s) for pk, s in top]
+    if by_code is not None:
+        people[by_code.pk] = by_code
+    return [Match(people[pk], tier + fine / 10 if tier >= LATER_WORD else fine)
+            for pk, (tier, fine) in top]
 
 
 def find_duplicates(alias: str, birth_year: int, gender: str) -> list[Person]:

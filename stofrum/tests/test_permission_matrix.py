@@ -26,9 +26,9 @@ says so; the pages answer 403 for the same role, because the view decorator chec
 capability first.
 
 Placeholders in URLs and bodies come from the `world` fixture: {person}, {duplicate}
-(person codes), {in_booth}, {queued} (visit ids), {helper} (the queued person's code, who
-is present and may assist), {booth} (the occupied booth's id), {incident} (an open
-incident at h17).
+(person codes), {in_booth}, {queued}, {checked_out} (visit ids), {helper} (the queued
+person's code, who is present and may assist), {booth} (the occupied booth's id),
+{incident} (an open incident at h17).
 """
 
 from dataclasses import dataclass
@@ -183,6 +183,11 @@ MATRIX = [
         LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
         {"available": "1"}),
     Row("assistance form",       "GET",  "/staff/sites/h17/visits/{in_booth}/assistance",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("undo check-out",        "POST", "/staff/sites/h17/undo-check-out",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"visit": "{checked_out}"}),
+    Row("correct visit form",    "GET",  "/staff/sites/h17/visits/{in_booth}/correct",
         LOGIN,     200,       200,    200,    403,   403,     404),
     Row("register person form",  "GET",  "/staff/sites/h17/persons/new",
         LOGIN,     200,       200,    200,    403,   403,     404),
@@ -339,6 +344,11 @@ MATRIX = [
         {}),
     Row("api leave queue",       "POST", "/api/v1/visits/{queued}/leave-queue",
         401,       200,       200,    200,    404,   404,     404),
+    Row("api correct visit",     "PATCH", "/api/v1/visits/{in_booth}",
+        401,       200,       200,    200,    404,   404,     404,
+        {"substances": ["heroin", "cocaine"]}),
+    Row("api undo check-out",    "POST", "/api/v1/visits/{checked_out}/undo-checkout",
+        401,       200,       200,    200,    404,   404,     404),
     # --- API: alarms and incidents --------------------------------------------------------
     Row("api raise alarm",       "POST", "/api/v1/incidents",
         401,       201,       201,    201,    404,   404,     404,
@@ -463,6 +473,10 @@ def world(cast, make_person, set_booths, door, sites):
     journal = write_journal(cast["health"], incident, cpr_number="070380-1234",
                             disclosure_consent="given", assessment="a", treatment="t")
     referral = refer(door, sites["h17"], ada, "drug_treatment")
+    from stofrum.visits.services import check_out
+
+    fay = make_person(alias="Fay", birth_year=1985)
+    checked_out = check_out(door, check_in(door, fay, sites["h17"], ["crack"], "smoking"))
     eve = make_person(alias="Eve", birth_year=1984)
     until = timezone.localdate() + timedelta(days=7)
     quarantine = decide_quarantine(cast["leader"], eve, [sites["h17"]], until=until, reason="r")
@@ -474,7 +488,7 @@ def world(cast, make_person, set_booths, door, sites):
             "quarantined": eve.code, "until": until.isoformat(),
             "complaint": str(complaint.pk), "suggestion": str(suggestion.pk),
             "council": str(council.pk), "person": ada.code, "duplicate": bo.code,
-            "in_booth": str(in_booth.pk),
+            "in_booth": str(in_booth.pk), "checked_out": str(checked_out.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
             "incident": str(incident.pk), "journal": str(journal.pk)}
 
@@ -493,6 +507,7 @@ def _fill(value, names: dict):
 SAMPLE_NAMES = {"person": "ABC123", "duplicate": "DEF456",
                 "in_booth": "00000000-0000-4000-8000-000000000001",
                 "queued": "00000000-0000-4000-8000-000000000002", "helper": "GHJ789",
+                "checked_out": "00000000-0000-4000-8000-000000000005",
                 "booth": "1", "incident": "00000000-0000-4000-8000-000000000003",
                 "journal": "00000000-0000-4000-8000-000000000004", "referral": "1",
                 "quarantine": "1", "quarantined": "JKL234", "until": "2030-01-01",

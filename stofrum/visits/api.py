@@ -93,6 +93,12 @@ class VisitOut(Schema):
         return visit.assisted_by.code if visit.assisted_by_id else None
 
 
+class VisitPatch(Schema):
+    substances: list[str] | None = None
+    method: str | None = None
+    booth: int | str | None = None  # the booth's id (as on the board) or its label
+
+
 class AvailabilityIn(Schema):
     available: bool
 
@@ -158,6 +164,24 @@ def checkout(request, visit_id: str, payload: CheckoutIn | None = None):
     visit = _visit(request, visit_id)
     visit = services.check_out(request.auth, visit, cleaning=bool(payload and payload.cleaning))
     return visit
+
+
+@router.patch("/{visit_id}", response=VisitOut)
+def correct(request, visit_id: str, payload: VisitPatch):
+    """Correct substances and method of an open or recent visit, or move it to another free
+    booth of its method (audited; statistics follow). 409 `too_late`, `booth_taken`,
+    `not_in_booth`; 422 `invalid_booth`, `method_not_offered`, `substance_not_allowed`."""
+    visit = _visit(request, visit_id)
+    data = payload.dict(exclude_unset=True)
+    return services.correct_visit(request.auth, visit, substances=data.get("substances"),
+                                  method=data.get("method"), booth=data.get("booth"))
+
+
+@router.post("/{visit_id}/undo-checkout", response=VisitOut)
+def undo_checkout(request, visit_id: str):
+    """Undo a check-out within STOFRUM_UNDO_MINUTES: back in the booth if it is still free,
+    else first in the queue. 409 `too_late`, `not_checked_out`, `already_checked_in`."""
+    return services.undo_check_out(request.auth, _visit(request, visit_id))
 
 
 @router.post("/{visit_id}/leave-queue", response=VisitOut)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from stofrum.sites.models import Booth
 from stofrum.visits.choices import BoothState, VisitState
 from stofrum.visits.models import Substance, Visit
+from stofrum.visits.services import recent_checkouts
 
 # A visit that got its booth this long after checking in came from the queue; the board
 # says so for a few minutes.
@@ -36,6 +37,8 @@ class Board:
     generated_at: datetime
     methods: list = field(default_factory=list)
     incidents: list = field(default_factory=list)
+    # Checked out within STOFRUM_UNDO_MINUTES: the board offers to undo them.
+    recent_checkouts: list = field(default_factory=list)
 
     @property
     def moves(self) -> list[BoothTile]:
@@ -85,8 +88,16 @@ def board_for(site, now: datetime | None = None) -> Board:
         else:
             tiles.append(BoothTile(booth, BoothState.FREE))
     queue = list(_open_visits(site, VisitState.QUEUED))
+    for visit in queue:
+        visit.minutes_waited = minutes_waited(visit, now)
     return Board(site=site, tiles=tiles, queue=queue, generated_at=now,
-                 methods=list(site.intake_methods.all()), incidents=open_incidents(site))
+                 methods=list(site.intake_methods.all()), incidents=open_incidents(site),
+                 recent_checkouts=recent_checkouts(site, now))
+
+
+def minutes_waited(visit: Visit, now: datetime) -> int:
+    """Whole minutes a queued visit has waited since check-in."""
+    return max(0, int((now - visit.checked_in_at).total_seconds() // 60))
 
 
 def open_incidents(site) -> list:
@@ -130,8 +141,15 @@ def board_as_json(board: Board) -> dict:
         ],
         "queue": [
             {"visit": str(v.pk), "person_code": v.person.code, "alias": v.person.alias,
-             "method": v.method.code, "since": v.checked_in_at.isoformat(), "position": i}
+             "method": v.method.code, "since": v.checked_in_at.isoformat(), "position": i,
+             "minutes_waited": minutes_waited(v, board.generated_at)}
             for i, v in enumerate(board.queue, start=1)
+        ],
+        "recently_checked_out": [
+            {"visit": str(v.pk), "person_code": v.person.code, "alias": v.person.alias,
+             "booth": v.booth.label, "method": v.method.code,
+             "checked_out_at": v.ended_at.isoformat()}
+            for v in board.recent_checkouts
         ],
         "open_incidents": [alarm_payload(i) for i in board.incidents],
     }

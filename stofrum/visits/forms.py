@@ -37,3 +37,24 @@ class AssistanceForm(forms.Form):
         label=_("Your assessment: can the assistant help safely?"), max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class CorrectVisitForm(forms.Form):
+    """Correct a visit at the door: substances, intake method, and (in a booth) the booth."""
+
+    substances = forms.MultipleChoiceField(
+        label=_("Substance"), widget=forms.CheckboxSelectMultiple, required=True,
+        error_messages={"required": _("Choose at least one substance.")},
+    )
+    method = forms.ChoiceField(label=_("Intake method"), widget=forms.RadioSelect)
+    booth = forms.ChoiceField(label=_("Move to booth"), required=False)
+
+    def __init__(self, *args, site, free_booths=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["substances"].choices = [
+            (s.code, s.name) for s in Substance.objects.filter(is_active=True)
+        ]
+        self.fields["method"].choices = [(m.code, m.name) for m in site.intake_methods.all()]
+        self.fields["booth"].choices = [("", _("Keep the booth (or the first free one)"))] + [
+            (b.label, f"{b.label} · {b.method.name}") for b in free_booths
+        ]

@@ -55,12 +55,27 @@ def check_substances_allowed(substance_codes, method_code: str) -> None:
         raise DomainError("substance_not_allowed", substance=CANNABIS, method=SMOKING)
 
 
-def check_not_quarantined(person, site, today) -> None:
+def quarantines_in_force(site, today):
+    """Quarantines and exclusions that keep persons out of `site` on `today`: the conduct
+    app's own query (conduct sits above visits, so it is imported where it is used)."""
     from stofrum.conduct.models import Quarantine
 
+    return Quarantine.objects.in_force(today).covering(site)
+
+
+def quarantines_by_person(person_ids, site, today) -> dict:
+    """{person id: the quarantine or exclusion in force at `site` on `today`} in one query,
+    for badges in search results; the one ending last when there are several."""
+    found = {}
+    for quarantine in (quarantines_in_force(site, today).filter(person_id__in=person_ids)
+                       .order_by("ends_on")):
+        found[quarantine.person_id] = quarantine
+    return found
+
+
+def check_not_quarantined(person, site, today) -> None:
     quarantine = (
-        Quarantine.objects.filter(person=person).in_force(today).covering(site)
-        .order_by("-ends_on").first()
+        quarantines_in_force(site, today).filter(person=person).order_by("-ends_on").first()
     )
     if quarantine is not None:
         until = quarantine.ends_on

@@ -7,6 +7,7 @@ person and one visit per booth even if that discipline were broken.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -311,3 +312,221 @@ def set_assisted_intake_available(staff, site, available: bool):
                changes={"assisted_intake_available": [not available, available]})
         publish_after_commit(site.slug, "board", {"reason": "assisted_toggle"})
     return site
+
+
+# --- corrections at the door (API.md "Corrections at the door") ------------------------
+
+# A closed visit can still be corrected (substances, method) this long after it ended:
+# mistakes are noticed during the shift, not weeks later (later: rebuild_statistics after
+# a correction made outside the application).
+CORRECTION_HOURS = 12
+
+
+def recent_checkouts(site, now=None, limit: int = 5):
+    """Visits checked out of a booth at `site` within STOFRUM_UNDO_MINUTES whose person has
+    not checked in again since: the board offers to undo them."""
+    from django.conf import settings
+    from django.db.models import Exists, OuterRef
+
+    now = now or timezone.now()
+    since = now - timedelta(minutes=settings.STOFRUM_UNDO_MINUTES)
+    open_again = Visit.objects.filter(person=OuterRef("person"), state__in=OPEN_STATES)
+    return list(
+        Visit.objects.filter(site=site, state=VisitState.DONE, booth__isnull=False,
+                             ended_at__gte=since)
+        .filter(~Exists(open_again))
+        .select_related("person", "booth", "method").order_by("-ended_at")[:limit]
+    )
+
+
+def _lock_methods(site, *methods) -> dict:
+    """Booth locks of several intake methods of a site, always in the same order (method
+    id) so that two corrections never wait for each other in a circle."""
+    locked = {}
+    for method in sorted({m.pk: m for m in methods}.values(), key=lambda m: m.pk):
+        locked[method.pk] = _lock_booths(site, method)
+    return locked
+
+
+def _booth_is_free(booth: Booth, visit=None) -> bool:
+    """Free for `visit`: nobody in it, and not being cleaned (unless the cleaning started
+    with this visit's own check-out, which the undo takes back)."""
+    if Visit.objects.filter(booth=booth, state=VisitState.IN_BOOTH).exists():
+        return False
+    if booth.cleaning_since is None:
+        return True
+    return visit is not None and visit.ended_at is not None and \
+        booth.cleaning_since == visit.ended_at
+
+
+def _save_into_booth(visit, fields) -> None:
+    """Save a visit that has just been given a booth. The partial unique index (one visit in
+    a booth) is the last word: if it refuses, the booth was taken (`booth_taken`), or the
+    person has another open visit (`already_checked_in`)."""
+    try:
+        with transaction.atomic():  # a savepoint, so the error is raised here, cleanly
+            visit.save(update_fields=fields)
+    except IntegrityError as exc:
+        if "person" in str(exc).lower():  # visit_one_open_per_person / person_id
+            raise Conflict("already_checked_in") from exc
+        raise Conflict("booth_taken") from exc
+
+
+@transaction.atomic
+def undo_check_out(staff, visit: Visit) -> Visit:
+    """Take back a check-out made within STOFRUM_UNDO_MINUTES: the visit goes back to its
+    booth if that booth is still free (or is being cleaned since this very check-out), else
+    to the queue for its method — first in it, because the queue is ordered by check-in
+    time and this visit was checked in before anyone still waiting for that method — and
+    takes a free booth at once if there is one.
+
+    Refuses (409): `not_checked_out` (not a visit checked out of a booth), `too_late`,
+    `already_checked_in` (the person has checked in again since). Emits
+    `visits.check_out_undone` and a `board` event."""
+    from django.conf import settings
+
+    _require_site(staff, visit.site)
+    site = visit.site
+    now = timezone.now()
+    booths = _lock_booths(site, visit.method)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("person", "booth").get(
+        pk=visit.pk)
+    if visit.state != VisitState.DONE or visit.booth_id is None or visit.ended_at is None:
+        raise Conflict("not_checked_out")
+    if now - visit.ended_at > timedelta(minutes=settings.STOFRUM_UNDO_MINUTES):
+        raise Conflict("too_late")
+    if Visit.objects.filter(person=visit.person_id, state__in=OPEN_STATES).exists():
+        raise Conflict("already_checked_in")
+    mark_stale(site.pk, visit.checked_in_at, visit.booth_at, now)
+    ended_at, old_booth = visit.ended_at, visit.booth
+    booth = next((b for b in booths if b.pk == visit.booth_id), None)
+    if booth is not None and _booth_is_free(booth, visit):
+        if booth.cleaning_since is not None:
+            booth.cleaning_since = None
+            booth.save(update_fields=["cleaning_since"])
+        visit.state, visit.ended_at = VisitState.IN_BOOTH, None
+        _save_into_booth(visit, ["state", "ended_at"])
+    else:
+        visit.state, visit.ended_at, visit.booth, visit.booth_at = (
+            VisitState.QUEUED, None, None, None)
+        _save_into_booth(visit, ["state", "ended_at", "booth", "booth_at"])
+        for promoted in _fill_free_booths(site, visit.method, booths, now):
+            if promoted.pk == visit.pk:
+                visit.state, visit.booth_at = VisitState.IN_BOOTH, now
+                visit.booth = next(b for b in booths if b.pk == promoted.booth_id)
+    record(staff, "visits.check_out_undone", visit, site=site, summary=visit.person.code,
+           changes={"state": [VisitState.DONE, visit.state],
+                    "booth": [old_booth.label, visit.booth.label if visit.booth else None],
+                    "ended_at": [ended_at, None]})
+    publish_after_commit(site.slug, "board", {"reason": "check_out_undone"})
+    return visit
+
+
+def _booth_for(site, booth_ref) -> Booth:
+    """A booth of `site` by id (int) or label (str); `invalid_booth` if there is none."""
+    if isinstance(booth_ref, Booth):
+        booth_ref = booth_ref.pk
+    qs = Booth.objects.filter(site=site, is_active=True).select_related("method")
+    if isinstance(booth_ref, int) and not isinstance(booth_ref, bool):
+        booth = qs.filter(pk=booth_ref).first()
+    else:
+        label = str(booth_ref or "").strip()
+        booth = qs.filter(label__iexact=label).first() if label else None
+    if booth is None:
+        raise DomainError("invalid_booth")
+    return booth
+
+
+@transaction.atomic
+def correct_visit(staff, visit: Visit, *, substances=None, method: str | None = None,
+                  booth=None) -> Visit:
+    """Correct the substances and intake method of an open visit, or of one that ended
+    less than CORRECTION_HOURS ago, and/or move a visit in a booth to another free,
+    active booth of its method (`booth`: id or label). The rules of check-in apply to the
+    new method and substances (`method_not_offered`, `substance_not_allowed`).
+
+    Changing the method of a visit in a booth moves it: to `booth` if given (a free booth
+    of the new method), else to the first free booth of the new method, else to the queue
+    for the new method, ordered by its check-in time (the person does not lose their turn
+    for a mistake at the door). Its old booth goes to the first in its queue.
+
+    Refuses: (409) `too_late`, `not_in_booth` (a move of a visit that is not in a booth),
+    `booth_taken` (occupied or being cleaned; also when the database's one-visit-per-booth
+    index refuses a concurrent move); (422) `invalid_booth`, `method_not_offered`,
+    `substance_not_allowed`; (400) `invalid_input`, `unknown_substance`. Emits
+    `visits.corrected` with before and after, and a `board` event."""
+    _require_site(staff, visit.site)
+    site = visit.site
+    now = timezone.now()
+    new_substances = _substances(substances) if substances is not None else None
+    new_method = rules.check_method_offered(site, method) if method else None
+    target = _booth_for(site, booth) if booth not in (None, "") else None
+
+    current = Visit.objects.select_related("method").get(pk=visit.pk)
+    methods = [current.method] + ([new_method] if new_method else [])
+    locked = _lock_methods(site, *methods)
+    visit = (Visit.objects.select_for_update(of=("self",))
+             .select_related("person", "booth", "method").get(pk=visit.pk))
+    if visit.method_id != current.method_id:  # changed while we waited for the lock
+        raise Conflict("visit_changed")
+    if visit.state not in OPEN_STATES and (
+            visit.ended_at is None or now - visit.ended_at > timedelta(hours=CORRECTION_HOURS)):
+        raise Conflict("too_late")
+
+    old_substances = sorted(s.code for s in visit.substances.all())
+    method_after = new_method or visit.method
+    codes_after = ({s.code for s in new_substances} if new_substances is not None
+                   else set(old_substances))
+    rules.check_substances_allowed(codes_after, method_after.code)
+    if target is not None:
+        if visit.state != VisitState.IN_BOOTH:
+            raise Conflict("not_in_booth")
+        if target.method_id != method_after.pk:
+            raise DomainError("invalid_booth")
+        target = next(b for b in locked[method_after.pk] if b.pk == target.pk)  # locked row
+        if target.pk == visit.booth_id:
+            target = None  # already there: nothing to move
+
+    changes = {}
+    if new_substances is not None and sorted(codes_after) != old_substances:
+        visit.substances.set(new_substances)
+        changes["substances"] = [old_substances, sorted(codes_after)]
+    old_method, old_booth, old_state = visit.method, visit.booth, visit.state
+    old_booth_at = visit.booth_at
+    method_changed = new_method is not None and new_method.pk != visit.method_id
+    if method_changed:
+        visit.method = new_method
+        changes["method"] = [old_method.code, new_method.code]
+    moved = False
+    if visit.state == VisitState.IN_BOOTH and (method_changed or target is not None):
+        if target is None:  # the first free booth of the new method, else the queue
+            target = next((b for b in locked[method_after.pk] if _booth_is_free(b)), None)
+        elif not _booth_is_free(target):
+            raise Conflict("booth_taken")
+        if target is not None:
+            visit.booth, visit.booth_at = target, visit.booth_at or now
+        else:
+            visit.state, visit.booth, visit.booth_at = VisitState.QUEUED, None, None
+        _save_into_booth(visit, ["method", "state", "booth", "booth_at"])
+        moved = True
+    elif method_changed:
+        visit.save(update_fields=["method"])
+    if moved or method_changed:
+        # The old booth (if freed) goes to its queue; a visit queued for the new method
+        # takes a free booth of it if there is one.
+        for m in {old_method.pk: old_method, method_after.pk: method_after}.values():
+            for promoted in _fill_free_booths(site, m, locked[m.pk], now):
+                if promoted.pk == visit.pk:
+                    visit.state, visit.booth_at = VisitState.IN_BOOTH, now
+                    visit.booth = next(b for b in locked[m.pk] if b.pk == promoted.booth_id)
+    if visit.booth_id != (old_booth.pk if old_booth else None) or visit.state != old_state:
+        changes["booth"] = [old_booth.label if old_booth else None,
+                            visit.booth.label if visit.booth_id else None]
+        changes["state"] = [old_state, visit.state]
+    if not changes:
+        return visit
+    mark_stale(site.pk, visit.checked_in_at, old_booth_at, visit.booth_at, now)
+    record(staff, "visits.corrected", visit, site=site, summary=visit.person.code,
+           changes=changes)
+    publish_after_commit(site.slug, "board", {"reason": "corrected"})
+    return visit

@@ -14,9 +14,10 @@ from stofrum.sites.models import Booth
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
 from stofrum.staff.site_tools import site_tools
-from stofrum.visits import services
+from stofrum.visits import rules, services
 from stofrum.visits.board import board_for
-from stofrum.visits.forms import AssistanceForm, CheckInForm
+from stofrum.visits.choices import OPEN_STATES, VisitState
+from stofrum.visits.forms import AssistanceForm, CheckInForm, CorrectVisitForm
 from stofrum.visits.models import Visit
 
 SEARCH_LIMIT = 8
@@ -39,9 +40,21 @@ def _check_in_form(site, person, data=None) -> CheckInForm:
     return CheckInForm(data, site=site, initial=initial)
 
 
+def _search(query, site):
+    """Search results for the door of `site`: ranked by who is seen here, each with the
+    quarantine or exclusion in force here (a badge), in one query for all of them."""
+    results = search(query, limit=SEARCH_LIMIT, site=site) if query else []
+    if results:
+        badges = rules.quarantines_by_person([m.person.pk for m in results], site,
+                                             rules.copenhagen_today())
+        for match in results:
+            match.quarantine = badges.get(match.person.pk)
+    return results
+
+
 def _door_context(request, site, *, person=None, form=None, error=None, query=""):
     can_door = request.user.can(Capability.PERSONS_REGISTER, site)
-    results = search(query, limit=SEARCH_LIMIT) if (query and can_door) else []
+    results = _search(query, site) if can_door else []
     if person is not None and form is None:
         form = _check_in_form(site, person)
     return {
@@ -72,7 +85,7 @@ def search_fragment(request, slug):
     """Search results as an HTML fragment for search-as-you-type."""
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
     query = request.GET.get("q", "").strip()[:80]
-    results = search(query, limit=SEARCH_LIMIT) if query else []
+    results = _search(query, site)
     return render(request, "visits/_search_results.html",
                   {"site": site, "results": results, "query": query})
 
@@ -143,6 +156,66 @@ def check_out_view(request, slug):
     cleaning = request.POST.get("cleaning") == "1"
     return _visit_action(request, slug, lambda v: services.check_out(
         request.user, v, cleaning=cleaning), _("%(alias)s is checked out."))
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def undo_checkout_view(request, slug):
+    """Fortryd: take back a check-out made within STOFRUM_UNDO_MINUTES."""
+    def undo(visit):
+        visit = services.undo_check_out(request.user, visit)
+        if visit.booth_id:
+            messages.success(request, _("%(alias)s is back in booth %(booth)s.") % {
+                "alias": visit.person.alias, "booth": visit.booth.label})
+        else:
+            messages.success(request, _("%(alias)s is back in the queue.") % {
+                "alias": visit.person.alias})
+    return _visit_action(request, slug, undo)
+
+
+def _free_booths(site, visit):
+    """Booths of the site a visit could move to: active, nobody in them, not being cleaned."""
+    taken = Visit.objects.filter(site=site, state=VisitState.IN_BOOTH).values("booth_id")
+    return list(Booth.objects.filter(site=site, is_active=True, cleaning_since__isnull=True)
+                .exclude(pk__in=taken).select_related("method")
+                .order_by("method__sort_order", "sort_order", "label"))
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+def correct_view(request, slug, visit_id):
+    """Ret: correct substances and method of an open or recent visit, or move booths."""
+    site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
+    try:
+        visit = services.get_visit_for(request.user, visit_id, Capability.PERSONS_REGISTER)
+    except DomainError:
+        return redirect("staff:site", slug=site.slug)
+    if visit.site_id != site.pk:
+        return redirect("staff:site", slug=site.slug)
+    in_booth = visit.state == VisitState.IN_BOOTH
+    form = CorrectVisitForm(
+        request.POST or None, site=site,
+        free_booths=_free_booths(site, visit) if in_booth else (),
+        initial={"substances": [s.code for s in visit.substances.all()],
+                 "method": visit.method.code})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.correct_visit(
+                request.user, visit, substances=data["substances"], method=data["method"],
+                booth=(data["booth"] or None) if in_booth else None)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            where = (_("booth %(booth)s") % {"booth": visit.booth.label} if visit.booth_id
+                     else visit.get_state_display())
+            messages.success(request, _("%(alias)s corrected: %(where)s.") % {
+                "alias": visit.person.alias, "where": where})
+            return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")
+    return render(request, "visits/correct.html", {
+        "site": site, "visit": visit, "form": form, "error": error, "in_booth": in_booth,
+        "is_open": visit.state in OPEN_STATES,
+    }, status=(422 if error else 400) if request.method == "POST" else 200)
 
 
 @staff_required(Capability.PERSONS_REGISTER)

@@ -164,3 +164,56 @@ def test_a_returning_person_is_checked_in_with_five_keystrokes(browser, server_u
     expect(page.locator(".message.success")).to_contain_text("Søren")
     assert keystrokes == 5
     shot(page, "door-keyboard-check-in")
+
+
+def test_enter_on_a_new_person_focuses_the_substances_not_the_button(browser, server_url):
+    api = Api(server_url)
+    api.person("Nyankomne Nanna", gender="female")
+    page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(page, server_url)
+    page.goto(f"{server_url}/staff/sites/h17/")
+    page.keyboard.type("nyanko")
+    expect(page.locator("[role=option][aria-selected=true]")).to_contain_text("Nyankomne")
+    page.keyboard.press("Enter")
+    expect(page.locator("#check-in-form")).to_be_visible()
+    first = page.locator("input[name=substances]").first
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")  # nothing is sent: no empty check-in
+    expect(page.locator("#check-in-form")).to_be_visible()
+    expect(page.locator("#form-error")).to_have_count(0)
+    shot(page, "door-new-person-focus")
+
+
+def test_undo_correct_and_move_on_the_board(browser, server_url):
+    api = Api(server_url)
+    person = api.person("Fortryde Finn")
+    visit = api.check_in(person, "h17")
+    page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(page, server_url)
+    page.goto(f"{server_url}/staff/sites/h17/")
+    tile = page.locator(".booth.occupied", has_text="Fortryde Finn")
+    booth = visit["booth"]
+
+    # Check out by mistake, then undo: back in the same booth.
+    tile.get_by_role("button", name=re.compile("Tjek ud|Check out")).click()
+    recent = page.locator("[data-recent-checkout]", has_text="Fortryde Finn")
+    expect(recent).to_be_visible()
+    shot(page, "door-recently-checked-out")
+    recent.get_by_role("button", name=re.compile("Fortryd|Undo")).click()
+    expect(page.locator(f".booth.occupied[data-booth='{booth}']")).to_contain_text(
+        "Fortryde Finn")
+
+    # Correct the substances and move to another free booth.
+    page.locator(".booth.occupied", has_text="Fortryde Finn").locator(
+        "a[data-correct]").click()
+    expect(page.locator("#correct-form")).to_be_visible()
+    page.check("#correct-form input[name=substances][value=cocaine]")
+    options = page.locator("#id_booth option").all_inner_texts()
+    target = next(o.split(" ")[0] for o in options[1:] if o.startswith("I"))
+    page.select_option("#id_booth", target)
+    shot(page, "door-correct-form")
+    page.click("#correct-submit")
+    moved = page.locator(f".booth.occupied[data-booth='{target}']")
+    expect(moved).to_contain_text("Fortryde Finn")
+    expect(moved.locator(".what")).to_contain_text(re.compile("[Kk]okain|[Cc]ocaine"))
+    shot(page, "door-moved")

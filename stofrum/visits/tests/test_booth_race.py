@@ -62,3 +62,20 @@ def test_the_same_person_checked_in_concurrently_gets_one_visit(
     assert len(visits) == 1, [getattr(r, "code", r) for r in results]
     assert {r.code for r in refusals} == {"already_checked_in"}
     assert Visit.objects.filter(person=person).count() == 1
+
+
+def test_two_concurrent_moves_into_the_same_free_booth_one_wins(
+        door, sites, make_person, set_booths):
+    from stofrum.visits.services import correct_visit
+
+    set_booths("h17", "injection", 3)
+    site = sites["h17"]
+    movers = [check_in(door, make_person(alias=f"Flytter {i}"), site, ["heroin"], "injection")
+              for i in range(2)]
+    free = (site.booths.filter(method__code="injection", is_active=True)
+            .exclude(pk__in=[v.booth_id for v in movers]).get())
+    results = _race([(lambda v=v: correct_visit(door, v, booth=free.pk)) for v in movers])
+    moved = [r for r in results if isinstance(r, Visit)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(moved) == 1 and [r.code for r in refused] == ["booth_taken"], results
+    assert Visit.objects.filter(booth=free, state="in_booth").count() == 1
