@@ -17,8 +17,9 @@ PASSWORD = "stofrum-demo"
 class Api:
     """The JSON API as the reception demo account, to set the scene quickly."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, ssl_context=None):
         self.base = base
+        self.ssl_context = ssl_context
         self.token = self.call("POST", "/auth/token",
                                {"username": "reception", "password": PASSWORD})["token"]
 
@@ -29,7 +30,7 @@ class Api:
             headers={"Content-Type": "application/json",
                      **({"Authorization": f"Bearer {self.token}"}
                         if getattr(self, "token", None) else {})})
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10, context=self.ssl_context) as response:
             return json.loads(response.read() or b"null")
 
     def person(self, alias, site="h17", gender="male", birth_year=1980):
