@@ -144,7 +144,16 @@
     setInterval(refresh, 60000);
   }
 
+  // With a person chosen, the check-in panel goes to the top of a tablet's screen, where it
+  // stays (sticky) with its button in view while the board scrolls beside it.
+  function showCheckIn() {
+    var form = document.getElementById("check-in-form");
+    if (!form || !window.matchMedia("(min-width: 50rem)").matches) return;
+    form.closest(".door").scrollIntoView({ block: "start" });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    showCheckIn();
     setupSearch();
     setupBoard();
   });
