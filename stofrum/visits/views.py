@@ -173,6 +173,15 @@ def undo_checkout_view(request, slug):
     return _visit_action(request, slug, undo)
 
 
+def _site_visit(request, site, visit_id) -> Visit | None:
+    """The visit at this site the door may act on, or None (another site's, or none)."""
+    try:
+        visit = services.get_visit_for(request.user, visit_id, Capability.PERSONS_REGISTER)
+    except DomainError:
+        return None
+    return visit if visit.site_id == site.pk else None
+
+
 def _free_booths(site, visit):
     """Booths of the site a visit could move to: active, nobody in them, not being cleaned."""
     taken = Visit.objects.filter(site=site, state=VisitState.IN_BOOTH).values("booth_id")
@@ -185,11 +194,8 @@ def _free_booths(site, visit):
 def correct_view(request, slug, visit_id):
     """Ret: correct substances and method of an open or recent visit, or move booths."""
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
-    try:
-        visit = services.get_visit_for(request.user, visit_id, Capability.PERSONS_REGISTER)
-    except DomainError:
-        return redirect("staff:site", slug=site.slug)
-    if visit.site_id != site.pk:
+    visit = _site_visit(request, site, visit_id)
+    if visit is None:
         return redirect("staff:site", slug=site.slug)
     in_booth = visit.state == VisitState.IN_BOOTH
     form = CorrectVisitForm(
@@ -248,11 +254,8 @@ def assisted_toggle_view(request, slug):
 def assistance_view(request, slug, visit_id):
     """Add an assistant to an open visit, before the help is given."""
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
-    try:
-        visit = services.get_visit_for(request.user, visit_id, Capability.PERSONS_REGISTER)
-    except DomainError:
-        return redirect("staff:site", slug=site.slug)
-    if visit.site_id != site.pk:
+    visit = _site_visit(request, site, visit_id)
+    if visit is None:
         return redirect("staff:site", slug=site.slug)
     form = AssistanceForm(request.POST or None)
     error = None

@@ -3,11 +3,10 @@ door (reception), statistics (analyst) and a leader's pages. WCAG 2.1 A and AA, 
 violation allowed. The shift's own pages (lock screen, wall screen, the tablet door) are
 checked in test_shift.py."""
 
-import re
 
 import pytest
 
-from tests.browser.test_door import Api, log_in
+from tests.browser.test_door import Api, log_in, log_in_with_totp
 
 pytestmark = pytest.mark.browser
 
@@ -50,11 +49,5 @@ def test_statistics_for_the_analyst(browser, server_url, axe):
 def test_leader_pages(browser, server_url, totp_code, axe):
     person = Api(server_url).person("Lea Leder")
     page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
-    page.goto(f"{server_url}/login/")
-    page.fill("#id_username", "leader")
-    page.fill("#id_password", "stofrum-demo")
-    page.press("#id_password", "Enter")
-    page.fill("#id_otp", totp_code("leader"))
-    page.press("#id_otp", "Enter")
-    page.wait_for_url(re.compile(r".*/staff/$"))
+    log_in_with_totp(page, server_url, "leader", totp_code)
     _visit(page, server_url, LEADER, axe, code=person["code"])

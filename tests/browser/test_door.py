@@ -53,6 +53,17 @@ def log_in(page, server_url, username="reception"):
     page.wait_for_url(re.compile(r".*/staff/$"))
 
 
+def log_in_with_totp(page, server_url, username, code):
+    """Log in an account that needs its second factor; `code` is the totp_code fixture."""
+    page.goto(f"{server_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.fill("#id_otp", code(username))
+    page.press("#id_otp", "Enter")
+    page.wait_for_url(re.compile(r".*/staff/$"))
+
+
 def shot(page, name):
     from pathlib import Path
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SHORT_IDLE_SECONDS
-from tests.browser.test_door import Api, log_in, shot
+from tests.browser.test_door import Api, log_in, log_in_with_totp, shot
 
 pytestmark = pytest.mark.browser
 
@@ -134,13 +134,7 @@ def test_a_wall_screen_shows_the_board_and_alarms_without_names(browser, server_
     person = api.person("Væg Viggo", site="h17")
     visit = api.check_in(person, "h17")
     leader = browser.new_context(viewport=TABLET).new_page()
-    leader.goto(f"{server_url}/login/")
-    leader.fill("#id_username", "leader")
-    leader.fill("#id_password", "stofrum-demo")
-    leader.press("#id_password", "Enter")
-    leader.fill("#id_otp", totp_code("leader"))
-    leader.press("#id_otp", "Enter")
-    leader.wait_for_url(re.compile(r".*/staff/$"))
+    log_in_with_totp(leader, server_url, "leader", totp_code)
     leader.goto(f"{server_url}/staff/sites/h17/wall-screens/")
     axe(leader, "wall screens")
     leader.fill("#wall-name", "Over døren")
