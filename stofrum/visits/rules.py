@@ -55,18 +55,25 @@ def check_substances_allowed(substance_codes, method_code: str) -> None:
         raise DomainError("substance_not_allowed", substance=CANNABIS, method=SMOKING)
 
 
-def check_not_quarantined(person, site, today) -> None:
-    from stofrum.conduct.models import Quarantine
+def check_not_quarantined(person, site, now) -> None:
+    """Refuse while a quarantine (`quarantined`, with its last day) or an exclusion for the
+    rest of the day (`excluded_today`, with the moment it ends) covers `site` at `now`."""
+    from stofrum.conduct.models import Quarantine, QuarantineKind
 
-    quarantine = (
-        Quarantine.objects.filter(person=person).in_force(today).covering(site)
-        .order_by("-ends_on").first()
-    )
+    in_force = list(Quarantine.objects.filter(person=person).in_force_at(now).covering(site))
+    quarantine = max((q for q in in_force if q.kind == QuarantineKind.QUARANTINE),
+                     key=lambda q: q.ends_on, default=None)
     if quarantine is not None:
         until = quarantine.ends_on
         message = _("The person is in quarantine until %(date)s.") % {
             "date": date_format(until, "SHORT_DATE_FORMAT")}
         raise DomainError("quarantined", message, until=until.isoformat())
+    exclusion = max(in_force, key=lambda q: q.ends_at, default=None)
+    if exclusion is not None:
+        until = timezone.localtime(exclusion.ends_at)
+        message = _("The person is excluded from this room for the rest of the day (until "
+                    "%(time)s).") % {"time": date_format(until, "H:i")}
+        raise DomainError("excluded_today", message, until=until.isoformat())
 
 
 def check_first_aid_agreement(person) -> None:
@@ -94,7 +101,7 @@ def check_assistant(site, person, assistant, assessment: str, now) -> None:
     if not present:
         raise DomainError("invalid_assistant", reason="not_present")
     try:
-        check_not_quarantined(assistant, site, timezone.localdate(now))
+        check_not_quarantined(assistant, site, now)
     except DomainError as exc:
         raise DomainError("invalid_assistant", reason="quarantined") from exc
     if not (assessment or "").strip():
