@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from stofrum.errors import DomainError
 from stofrum.people.choices import Gender
+from stofrum.people.rules import check_adult, is_adult  # noqa: F401 - the age rule
 from stofrum.visits.choices import OPEN_STATES
 
-ADULT_AGE = 18
 CANNABIS = "cannabis"
 SMOKING = "smoking"
 # An assistant counts as present at the site if they have an open visit there, or ended
@@ -23,19 +23,9 @@ def copenhagen_today() -> date:
     return timezone.localdate()
 
 
-def is_adult(person, today: date) -> bool:
-    """Birth year only: adult from 1 January of the year the person turns 18."""
-    return today.year - person.birth_year >= ADULT_AGE
-
-
 def check_site_open(site, now) -> None:
     if not site.is_open_at(now):
         raise DomainError("site_closed")
-
-
-def check_adult(person, today) -> None:
-    if not is_adult(person, today):
-        raise DomainError("underage")
 
 
 def check_women_only(site, person) -> None:
