@@ -37,8 +37,7 @@ def rules_view(request, slug):
     site = get_object_or_404(Site, slug=slug)
     rule_sets = current_house_rules(site)
     return render(request, "public/rules.html", {
-        "site": site, "rules_da": [line for r in rule_sets for line in r.lines("da")],
-        "rules_en": [line for r in rule_sets for line in r.lines("en")],
+        "site": site, "pairs": [pair for r in rule_sets for pair in r.pairs()],
         "versions": rule_sets,
     })
 

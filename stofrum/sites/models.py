@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, time, timedelta
+from itertools import zip_longest
 
 from django.db import models
 from django.utils import timezone
@@ -266,3 +267,12 @@ class HouseRules(models.Model):
     def lines(self, language: str | None = None) -> list[str]:
         text = self.rules_en if (language or get_language()) == "en" else self.rules_da
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(Danish, English) rule by rule, paired by line number; "" where one language
+        has fewer lines than the other."""
+        return list(zip_longest(self.lines("da"), self.lines("en"), fillvalue=""))
+
+    @property
+    def line_counts_differ(self) -> bool:
+        return len(self.lines("da")) != len(self.lines("en"))
