@@ -58,7 +58,10 @@ def complaint_view(request):
         except DomainError as exc:
             error, status = exc.message, exc.status
         else:
-            return redirect(f"/complaints/thanks?due={complaint.answer_due_on.isoformat()}")
+            # What the thank-you page needs to say how the answer comes (nothing personal).
+            named = "1" if complaint.signed_as and not complaint.anonymous else "0"
+            return redirect(f"/complaints/thanks?due={complaint.answer_due_on.isoformat()}"
+                            f"&route={complaint.route}&named={named}")
     return render(request, "public/complaint.html", {
         "sites": Site.objects.all(), "routes": ComplaintRoute.choices, "error": error,
         "form": request.POST if error else None,
@@ -71,4 +74,7 @@ def complaint_thanks_view(request):
         due = parse_date(request.GET.get("due", ""))
     except ValueError:
         due = None
-    return render(request, "public/complaint_thanks.html", {"due": due})
+    route = request.GET.get("route", "")
+    return render(request, "public/complaint_thanks.html", {
+        "due": due, "route": route if route in ComplaintRoute.values else "",
+        "named": request.GET.get("named") == "1"})
