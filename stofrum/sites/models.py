@@ -108,6 +108,19 @@ class Site(models.Model):
     def is_open_now(self) -> bool:
         return self.is_open_at(timezone.now())
 
+    def shown_opening_date(self, today=None):
+        """The opening date worth telling the public: a planned site's only while it is
+        still ahead (a passed one is stale: "date not yet set"); an open site's as is."""
+        if self.status == SiteStatus.PLANNED:
+            today = today or timezone.localdate()
+            return self.opening_date if self.opening_date and self.opening_date > today \
+                else None
+        return self.opening_date
+
+    @property
+    def planned_opening(self):
+        return self.shown_opening_date() if self.status == SiteStatus.PLANNED else None
+
     def day_ends_at(self, moment: datetime) -> datetime:
         """When the site's day that includes `moment` ends: the closing time of its last
         opening period that begins before the next day boundary (STOFRUM_DAY_BOUNDARY), which
