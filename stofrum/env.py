@@ -47,3 +47,16 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envclock(name: str, default: str):
+    """A time of day written HH:MM (24-hour clock), e.g. "06:00"."""
+    from datetime import time
+
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a time of day HH:MM, got {value!r}") from exc

@@ -81,6 +81,7 @@ MESSAGES.update({
     "method_not_offered": _("This room does not offer that intake method."),
     "substance_not_allowed": _("Hash and pot may not be smoked in the smoking rooms."),
     "quarantined": _("The person is in quarantine at this room."),
+    "excluded_today": _("The person is excluded from this room for the rest of the day."),
     "no_first_aid_agreement": _("The first-aid agreement has not been signed yet."),
     "site_closed": _("The room is closed now."),
     "invalid_assistant": _("The assistant cannot help: only another registered adult user "
@@ -117,6 +118,8 @@ MESSAGES.update({
     "until_in_past": _("The end date must be today or later."),
     "not_quarantined": _("The quarantine is no longer in force."),
     "quarantine_scope": _("Choose the sites the quarantine covers."),
+    "unknown_rule": _("Pick one of the site's current house rules, or choose other and "
+                      "write the rule."),
     "invalid_route": _("Choose where the complaint should go."),
     "invalid_status": _("Unknown status."),
     "already_answered": _("It has already been answered."),

@@ -8,7 +8,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from stofrum.env import envbool, envint, envlist, envstr
+from stofrum.env import envbool, envclock, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("STOFRUM_VAR_DIR", str(BASE_DIR / "var")))
@@ -166,6 +166,9 @@ STOFRUM_API_TOKEN_HOURS = envint("STOFRUM_API_TOKEN_HOURS", 12, minimum=1)
 # checklist uses 30 minutes; DOMAIN.md §12).
 STOFRUM_BOOTH_AMBER_MINUTES = envint("STOFRUM_BOOTH_AMBER_MINUTES", 20, minimum=1)
 STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
+# A room's day ends at its closing time; a room open across this time of day (around the
+# clock) starts a new day here. "Excluded for the rest of the day" ends then (conduct).
+STOFRUM_DAY_BOUNDARY = envclock("STOFRUM_DAY_BOUNDARY", "06:00")
 
 # A check-out can be undone at the door for this many minutes (a mistaken tap); after
 # that the answer is `too_late`.

@@ -46,14 +46,17 @@ class QuarantineOut(Schema):
     decided_at: datetime
     lifted_at: datetime | None
     lift_reason: str
+    ends_at: datetime | None  # an exclusion's end: when the site's day ends
     in_force: bool
 
 
 class ViolationIn(Schema):
     person: str
     site: str
-    rule: str
+    rule: str = ""  # written out, when rule_ref is absent or "other"
     description: str
+    # A line of the site's current house rules, "<version id>:<line number>", or "other".
+    rule_ref: str | None = None
     occurred_at: datetime | None = None
 
 
@@ -71,7 +74,8 @@ def quarantine_out(q: Quarantine) -> dict:
             "sites": "all" if q.all_sites else [s.slug for s in q.sites.all()],
             "starts_on": q.starts_on, "until": q.ends_on, "reason": q.reason,
             "decided_at": q.decided_at, "lifted_at": q.lifted_at,
-            "lift_reason": q.lift_reason, "in_force": q.in_force_on(timezone.localdate())}
+            "lift_reason": q.lift_reason, "ends_at": q.ends_at,
+            "in_force": q.in_force_at(timezone.now())}
 
 
 def _sites(request, sites):
@@ -135,6 +139,7 @@ def record_violation(request, payload: ViolationIn):
     site = get_site_for(request.auth, payload.site, Capability.CONDUCT_RECORD)
     person = get_person_for(request.auth, payload.person)
     v = services.record_violation(request.auth, person, site, rule=payload.rule,
+                                  rule_ref=payload.rule_ref,
                                   description=payload.description,
                                   occurred_at=payload.occurred_at)
     return Status(201, {"id": v.pk, "person": person.code, "site": site.slug, "rule": v.rule,

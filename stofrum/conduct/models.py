@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +20,11 @@ class Violation(models.Model):
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField(_("when"))
     rule = models.CharField(_("which rule"), max_length=200)
+    # When the rule was picked from the site's house rules: that version and the line's
+    # number in it (from 1); both empty for "other" (the rule written in `rule`).
+    house_rules = models.ForeignKey("sites.HouseRules", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    rule_number = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.TextField(_("what happened"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
@@ -26,15 +34,31 @@ class Violation(models.Model):
         ordering = ["-occurred_at"]
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(house_rules__isnull=True, rule_number__isnull=True)
+                | Q(house_rules__isnull=False, rule_number__gte=1),
+                name="violation_rule_picked_with_its_number"),
+        ]
 
     def __str__(self):
         return f"{self.person.code} {self.occurred_at:%Y-%m-%d}: {self.rule}"
 
 
+# An exclusion for the rest of the day never lasts longer than this (a database check).
+EXCLUSION_MAX = timedelta(hours=24)
+
+
 class QuarantineQuerySet(models.QuerySet):
-    def in_force(self, day):
-        """Quarantines running on the Copenhagen calendar day `day` (both ends inclusive)."""
-        return self.filter(starts_on__lte=day, ends_on__gte=day, lifted_at__isnull=True)
+    def in_force_at(self, moment):
+        """Quarantines in force at `moment`: a quarantine on every Copenhagen calendar day
+        from its first to its last (both included); an exclusion for the rest of the day
+        from the moment it was made until the site's day ended (`ends_at`). The one rule
+        check-in asks (stofrum/visits/rules.py); `Quarantine.in_force_at` is the same."""
+        day = timezone.localdate(moment)
+        return self.filter(starts_on__lte=day, ends_on__gte=day, lifted_at__isnull=True).filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=moment),
+            Q(ends_at__isnull=True) | Q(ends_at__gt=moment))
 
     def covering(self, site):
         return self.filter(Q(all_sites=True) | Q(sites=site)).distinct()
@@ -43,8 +67,11 @@ class QuarantineQuerySet(models.QuerySet):
 class Quarantine(models.Model):
     """A leader's decision that a person may not use one, several or all sites from one
     date until another, both included (karantæne); or staff's exclusion of a person from
-    one site for the rest of the day. It ends by itself after `ends_on` (Copenhagen
-    calendar days); a leader may lift it early with a reason."""
+    one site for the rest of the day. A quarantine ends by itself after `ends_on`
+    (Copenhagen calendar days); an exclusion at `ends_at`, when the site's day ends (its
+    closing time, or the day boundary for a room open around the clock), with `starts_on`
+    and `ends_on` the calendar days it touches. A leader may lift either early with a
+    reason."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=QuarantineKind.choices,
                             default=QuarantineKind.QUARANTINE)
@@ -56,6 +83,9 @@ class Quarantine(models.Model):
     sites = models.ManyToManyField("sites.Site", blank=True, related_name="+")
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
+    # Exclusions only: the moments it starts and ends (quarantines run in whole days).
+    starts_at = models.DateTimeField(_("from (time)"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("until (time)"), null=True, blank=True)
     reason = models.TextField(_("reason"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -75,9 +105,11 @@ class Quarantine(models.Model):
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
                                    name="quarantine_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(kind="quarantine") | Q(ends_on=models.F("starts_on"),
-                                                   all_sites=False),
-                name="day_exclusion_is_one_day_one_site"),
+                condition=Q(kind="quarantine", starts_at__isnull=True, ends_at__isnull=True)
+                | Q(kind="day_exclusion", all_sites=False, starts_at__isnull=False,
+                    ends_at__isnull=False, ends_at__gt=F("starts_at"),
+                    ends_at__lte=F("starts_at") + EXCLUSION_MAX),
+                name="day_exclusion_is_bounded_one_site"),
             models.CheckConstraint(
                 condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
                 name="quarantine_lift_has_reason"),
@@ -86,8 +118,22 @@ class Quarantine(models.Model):
     def __str__(self):
         return f"{self.person.code} {self.starts_on}–{self.ends_on}"
 
-    def in_force_on(self, day) -> bool:
-        return self.lifted_at is None and self.starts_on <= day <= self.ends_on
+    def in_force_at(self, moment) -> bool:
+        """The same rule as `Quarantine.objects.in_force_at`, for one loaded row."""
+        day = timezone.localdate(moment)
+        return (self.lifted_at is None and self.starts_on <= day <= self.ends_on
+                and (self.starts_at is None or self.starts_at <= moment)
+                and (self.ends_at is None or moment < self.ends_at))
+
+    def is_over_at(self, moment) -> bool:
+        """Ended by itself (not lifted) before `moment`."""
+        if self.ends_at is not None:
+            return self.ends_at <= moment
+        return self.ends_on < timezone.localdate(moment)
+
+    @property
+    def is_exclusion(self) -> bool:
+        return self.kind == QuarantineKind.DAY_EXCLUSION
 
     def scope_label(self) -> str:
         if self.all_sites:

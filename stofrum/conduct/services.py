@@ -4,7 +4,7 @@
 time, without any job having to run.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,14 +36,46 @@ def get_quarantine_for(staff, quarantine_id) -> Quarantine:
     return quarantine
 
 
-def record_violation(staff, person, site, *, rule: str, description: str,
-                     occurred_at=None) -> Violation:
-    """Record a breach of the house rules at `site`: which rule, what happened, when.
+OTHER_RULE = "other"
 
-    Refuses: (400) `text_required`, `text_too_long`; (422) `invalid_date` (in the future).
+
+def house_rule_choices(site) -> list[tuple[str, str]]:
+    """The rules a violation at `site` can name: each line of the site's current house
+    rules (shared, then its own), as (`<version id>:<line number>`, the line), in the
+    current language. Anything else is "other", written out."""
+    from stofrum.sites.services import current_house_rules
+
+    return [(f"{rules.pk}:{n}", line) for rules in current_house_rules(site)
+            for n, line in enumerate(rules.lines(), start=1)]
+
+
+def _picked_rule(site, rule_ref: str):
+    """(house rules, line number, line) for a rule picked from `site`'s current rules."""
+    from stofrum.sites.services import current_house_rules
+
+    rules_pk, _sep, number = (rule_ref or "").partition(":")
+    for rules in current_house_rules(site):
+        if str(rules.pk) == rules_pk and number.isdigit():
+            lines = rules.lines()
+            if 1 <= int(number) <= len(lines):
+                return rules, int(number), lines[int(number) - 1][:SHORT_TEXT_MAX]
+    raise InvalidInput("unknown_rule", field="rule")
+
+
+def record_violation(staff, person, site, *, rule: str = "", description: str,
+                     occurred_at=None, rule_ref: str | None = None) -> Violation:
+    """Record a breach of the house rules at `site`: which rule, what happened, when. The
+    rule is picked from the site's current house rules (`rule_ref`, see
+    `house_rule_choices`), or is "other" (or absent) and written out in `rule`.
+
+    Refuses: (400) `text_required`, `text_too_long`, `unknown_rule` (not a current rule of
+    the site); (422) `invalid_date` (in the future).
     """
     if not staff.can(Capability.CONDUCT_RECORD, site):
         raise NotFound()
+    house_rules = number = None
+    if rule_ref and rule_ref != OTHER_RULE:
+        house_rules, number, rule = _picked_rule(site, rule_ref)
     rule = clean_text(rule, "rule", max_length=SHORT_TEXT_MAX, required=True)
     description = clean_text(description, "description", required=True)
     now = timezone.now()
@@ -52,9 +84,12 @@ def record_violation(staff, person, site, *, rule: str, description: str,
     with transaction.atomic():
         violation = Violation.objects.create(
             person=person, site=site, occurred_at=occurred_at or now, rule=rule,
+            house_rules=house_rules, rule_number=number,
             description=description, recorded_by=staff)
         record(staff, "conduct.violation_recorded", violation, site=site, summary=rule,
-               changes={"person": person.code, "rule": rule})
+               changes={"person": person.code, "rule": rule,
+                        "house_rules": f"{house_rules.label}#{number}" if house_rules
+                        else OTHER_RULE})
     return violation
 
 
@@ -105,20 +140,26 @@ def decide_quarantine(staff, person, sites, *, until: date, reason: str,
 
 
 def exclude_for_today(staff, person, site, *, reason: str,
-                      violation: Violation | None = None) -> Quarantine:
-    """Staff at the door exclude a person from `site` for the rest of the (Copenhagen)
-    day; no leader needed. Refuses: (400) `text_required`."""
+                      violation: Violation | None = None, now=None) -> Quarantine:
+    """Staff at the door exclude a person from `site` for the rest of the site's day: until
+    its closing time (after midnight in a room open at night), or the day boundary in a
+    room open around the clock (`Site.day_ends_at`); no leader needed.
+    Refuses: (400) `text_required`."""
     if not staff.can(Capability.CONDUCT_RECORD, site):
         raise NotFound()
     reason = clean_text(reason, "reason", required=True)
-    today = timezone.localdate()
+    now = now or timezone.now()
+    ends_at = site.day_ends_at(now)
+    # The calendar days it touches; one ending at midnight sharp does not touch the next.
+    last_day = timezone.localdate(ends_at - timedelta(microseconds=1))
     with transaction.atomic():
         exclusion = Quarantine.objects.create(
-            kind=QuarantineKind.DAY_EXCLUSION, person=person, starts_on=today, ends_on=today,
-            reason=reason, decided_by=staff, violation=violation)
+            kind=QuarantineKind.DAY_EXCLUSION, person=person,
+            starts_on=timezone.localdate(now), ends_on=last_day, starts_at=now,
+            ends_at=ends_at, reason=reason, decided_by=staff, violation=violation)
         exclusion.sites.set([site])
         record(staff, "conduct.excluded_for_today", exclusion, site=site,
-               summary=person.code, changes={"person": person.code, "day": today})
+               summary=person.code, changes={"person": person.code, "until": ends_at})
     return exclusion
 
 
@@ -135,7 +176,7 @@ def lift_quarantine(staff, quarantine: Quarantine, *, reason: str) -> Quarantine
     reason = clean_text(reason, "reason", required=True)
     with transaction.atomic():
         quarantine = Quarantine.objects.select_for_update().get(pk=quarantine.pk)
-        if quarantine.lifted_at is not None or quarantine.ends_on < timezone.localdate():
+        if quarantine.lifted_at is not None or quarantine.is_over_at(timezone.now()):
             raise DomainError("not_quarantined")
         quarantine.lifted_at, quarantine.lifted_by = timezone.now(), staff
         quarantine.lift_reason = reason
@@ -145,10 +186,9 @@ def lift_quarantine(staff, quarantine: Quarantine, *, reason: str) -> Quarantine
     return quarantine
 
 
-def active_quarantines(site, day: date | None = None):
-    """Quarantines and exclusions in force at `site` on `day` (default today)."""
-    day = day or timezone.localdate()
-    return (Quarantine.objects.in_force(day).covering(site)
+def active_quarantines(site, moment=None):
+    """Quarantines and exclusions in force at `site` at `moment` (default now)."""
+    return (Quarantine.objects.in_force_at(moment or timezone.now()).covering(site)
             .select_related("person", "decided_by").prefetch_related("sites")
             .order_by("ends_on"))
 

@@ -36,12 +36,13 @@ def violation_view(request, code):
     person = _person(request, code)
     site = _posted_site(request, Capability.CONDUCT_RECORD)
     try:
-        services.record_violation(
+        violation = services.record_violation(
             request.user, person, site, rule=request.POST.get("rule", ""),
+            rule_ref=request.POST.get("rule_choice"),
             description=request.POST.get("description", ""),
             occurred_at=posted_moment(request.POST.get("occurred_at"), "occurred_at"))
         if request.POST.get("exclude_today"):
-            services.exclude_for_today(request.user, person, site,
+            services.exclude_for_today(request.user, person, site, violation=violation,
                                        reason=request.POST.get("description", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -119,12 +120,15 @@ def site_quarantines_view(request, slug):
 def person_conduct_context(staff, person, my_sites) -> dict:
     """What the person page shows and offers about conduct, for this staff member
     (`my_sites`: the sites the staff member sees)."""
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     door_sites = [s for s in my_sites if staff.can(Capability.CONDUCT_RECORD, s)]
     lead_sites = [s for s in my_sites if staff.can(Capability.QUARANTINE_DECIDE, s)]
     history = services.history(person)
     return {
         **history, "today": today, "conduct_sites": door_sites, "lead_sites": lead_sites,
         "can_decide": staff.can(Capability.QUARANTINE_DECIDE),
-        "in_force": [q for q in history["quarantines"] if q.in_force_on(today)],
+        "in_force": [q for q in history["quarantines"] if q.in_force_at(now)],
+        "rule_choices": [(s, services.house_rule_choices(s)) for s in door_sites],
+        "other_rule": services.OTHER_RULE,
     }

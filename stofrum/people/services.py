@@ -11,6 +11,7 @@ from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
 from stofrum.people.models import FirstAidAgreement, Person
+from stofrum.people.rules import check_adult, check_adult_born
 from stofrum.people.search import find_duplicates
 from stofrum.sites.services import current_house_rules, house_rules_label
 from stofrum.staff.roles import Capability
@@ -66,13 +67,15 @@ def register_person(staff, site, *, alias, birth_year, gender, municipality,
                     confirm_new: bool = False) -> Person:
     """Register a person anonymously: alias, birth year, gender, home municipality.
 
-    Refuses (409) `possible_duplicate` with `candidates` when a near-identical person is
-    registered, unless `confirm_new`; (400) `invalid_input`, `invalid_birth_year`,
-    `invalid_municipality`. Emits `people.person.registered`.
+    Refuses (422) `underage` (the same rule as at check-in); (409) `possible_duplicate`
+    with `candidates` when a near-identical person is registered, unless `confirm_new`;
+    (400) `invalid_input`, `invalid_birth_year`, `invalid_municipality`. Emits
+    `people.person.registered`.
     """
     if not staff.can(Capability.PERSONS_REGISTER, site):
         raise NotFound()
     fields = _clean(alias, birth_year, gender, municipality)
+    check_adult_born(fields["birth_year"], timezone.localdate())
     if not confirm_new:
         duplicates = find_duplicates(fields["alias"], fields["birth_year"], fields["gender"])
         if duplicates:
@@ -170,10 +173,12 @@ def sign_first_aid_agreement(staff, person: Person, site, *, signature: str | No
                              house_rules_version: str = "") -> FirstAidAgreement:
     """Record the signed first-aid agreement (with the drawn signature as a PNG data URL)
     and whether the house rules were shown (and which versions: the current ones of the
-    site unless given). Refuses `invalid_input` for a malformed
-    signature. Emits `people.first_aid_agreement.signed`."""
+    site unless given). Refuses (422) `underage` (the same rule as at check-in);
+    (400) `invalid_input` for a malformed signature. Emits
+    `people.first_aid_agreement.signed`."""
     if not staff.can(Capability.PERSONS_REGISTER, site):
         raise NotFound()
+    check_adult(person, timezone.localdate())
     if house_rules_shown and not house_rules_version:
         house_rules_version = house_rules_label(current_house_rules(site))
     agreement = FirstAidAgreement.objects.create(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from stofrum.conduct.views import person_conduct_context
 from stofrum.errors import DomainError
 from stofrum.people import services
 from stofrum.people.forms import AgreementForm, RegisterForm
+from stofrum.people.rules import is_adult
 from stofrum.sites.models import Site
 from stofrum.sites.services import current_house_rules, house_rules_label, rule_lines
 from stofrum.staff.access import get_site_for, staff_required
@@ -30,7 +32,7 @@ def register_view(request, slug):
     """First visit, step 1: register anonymously (warns about possible duplicates)."""
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
     form = RegisterForm(request.POST or None, initial={"alias": request.GET.get("alias", "")})
-    error, candidates = None, []
+    error, candidates, status = None, [], 400
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -39,13 +41,13 @@ def register_view(request, slug):
                 gender=data["gender"], municipality=data["municipality"],
                 confirm_new=data["confirm_new"])
         except DomainError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
             candidates = exc.extra.get("candidates", [])
         else:
             return redirect("people:welcome", slug=site.slug, code=person.code)
     return render(request, "people/register.html", {
         "site": site, "form": form, "error": error, "candidates": candidates,
-    }, status=(409 if candidates else 400) if request.method == "POST" else 200)
+    }, status=status if request.method == "POST" else 200)
 
 
 @staff_required(Capability.PERSONS_REGISTER)
@@ -54,15 +56,18 @@ def welcome_view(request, slug, code):
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
     person = _person_or_404(request, code)
     form = AgreementForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
+    error, status = None, 400
+    adult = is_adult(person, timezone.localdate())
+    if not adult:  # registered before the age rule reached registration, or corrected
+        error, status = DomainError("underage").message, 422
+    if request.method == "POST" and adult and form.is_valid():
         try:
             services.sign_first_aid_agreement(
                 request.user, person, site, signature=form.cleaned_data["signature"],
                 house_rules_shown=True,
                 house_rules_version=house_rules_label(current_house_rules(site)))
         except DomainError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
         else:
             messages.success(request, _("Welcome, %(alias)s. The agreement is signed.") % {
                 "alias": person.alias})
@@ -70,8 +75,8 @@ def welcome_view(request, slug, code):
                             + f"?person={person.code}")
     return render(request, "people/welcome.html", {
         "site": site, "person": person, "form": form, "error": error,
-        "rules": rule_lines(current_house_rules(site)),
-    }, status=400 if request.method == "POST" else 200)
+        "rules": rule_lines(current_house_rules(site)), "may_sign": adult,
+    }, status=status if request.method == "POST" else 200)
 
 
 @staff_required(Capability.PERSONS_REGISTER)

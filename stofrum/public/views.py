@@ -37,8 +37,7 @@ def rules_view(request, slug):
     site = get_object_or_404(Site, slug=slug)
     rule_sets = current_house_rules(site)
     return render(request, "public/rules.html", {
-        "site": site, "rules_da": [line for r in rule_sets for line in r.lines("da")],
-        "rules_en": [line for r in rule_sets for line in r.lines("en")],
+        "site": site, "pairs": [pair for r in rule_sets for pair in r.pairs()],
         "versions": rule_sets,
     })
 
@@ -59,7 +58,10 @@ def complaint_view(request):
         except DomainError as exc:
             error, status = exc.message, exc.status
         else:
-            return redirect(f"/complaints/thanks?due={complaint.answer_due_on.isoformat()}")
+            # What the thank-you page needs to say how the answer comes (nothing personal).
+            named = "1" if complaint.signed_as and not complaint.anonymous else "0"
+            return redirect(f"/complaints/thanks?due={complaint.answer_due_on.isoformat()}"
+                            f"&route={complaint.route}&named={named}")
     return render(request, "public/complaint.html", {
         "sites": Site.objects.all(), "routes": ComplaintRoute.choices, "error": error,
         "form": request.POST if error else None,
@@ -72,4 +74,7 @@ def complaint_thanks_view(request):
         due = parse_date(request.GET.get("due", ""))
     except ValueError:
         due = None
-    return render(request, "public/complaint_thanks.html", {"due": due})
+    route = request.GET.get("route", "")
+    return render(request, "public/complaint_thanks.html", {
+        "due": due, "route": route if route in ComplaintRoute.values else "",
+        "named": request.GET.get("named") == "1"})

@@ -28,6 +28,10 @@ class SiteOut(Schema):
     legal_basis: str
 
 
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
 def site_out(site: Site, now) -> dict:
     return {
         "slug": site.slug,
@@ -36,7 +40,7 @@ def site_out(site: Site, now) -> dict:
         "intake_methods": [m.code for m in site.intake_methods.all()],
         "women_only": site.women_only,
         "status": site.status,
-        "opening_date": site.opening_date.isoformat() if site.opening_date else None,
+        "opening_date": _iso(site.shown_opening_date(timezone.localdate(now))),
         "open_now": site.is_open_at(now),
         "booths": site.booth_counts(),
         "opening_hours": [

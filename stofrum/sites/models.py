@@ -1,4 +1,5 @@
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from itertools import zip_longest
 
 from django.db import models
 from django.utils import timezone
@@ -106,6 +107,58 @@ class Site(models.Model):
 
     def is_open_now(self) -> bool:
         return self.is_open_at(timezone.now())
+
+    def shown_opening_date(self, today=None):
+        """The opening date worth telling the public: a planned site's only while it is
+        still ahead (a passed one is stale: "date not yet set"); an open site's as is."""
+        if self.status == SiteStatus.PLANNED:
+            today = today or timezone.localdate()
+            return self.opening_date if self.opening_date and self.opening_date > today \
+                else None
+        return self.opening_date
+
+    @property
+    def planned_opening(self):
+        return self.shown_opening_date() if self.status == SiteStatus.PLANNED else None
+
+    def day_ends_at(self, moment: datetime) -> datetime:
+        """When the site's day that includes `moment` ends: the closing time of its last
+        opening period that begins before the next day boundary (STOFRUM_DAY_BOUNDARY), which
+        may be after midnight; but never later than that boundary, so a room open across it
+        (around the clock) starts a new day there. "Excluded for the rest of the day" lasts
+        until this moment, and check-in refuses until then (conduct)."""
+        from django.conf import settings
+
+        tz = timezone.get_current_timezone()
+        local = timezone.localtime(moment, tz)
+        boundary = datetime.combine(local.date(), settings.STOFRUM_DAY_BOUNDARY, tzinfo=tz)
+        if boundary <= local:
+            boundary = datetime.combine(local.date() + timedelta(days=1),
+                                        settings.STOFRUM_DAY_BOUNDARY, tzinfo=tz)
+        boundary = boundary.astimezone(UTC)
+        end = moment
+        if self.status == SiteStatus.OPEN:
+            for start, close in self._opening_spans(local.date() - timedelta(days=1),
+                                                    boundary.date()):
+                if start < boundary and close > moment:
+                    end = max(end, close)
+        return boundary if end == moment else min(end, boundary)
+
+    def _opening_spans(self, first_day, last_day):
+        """(opens, closes) as aware moments for each opening period starting on a day
+        from `first_day` to `last_day`."""
+        tz = timezone.get_current_timezone()
+        day = first_day
+        while day <= last_day:
+            for h in self.opening_hours.all():
+                if h.weekday != day.weekday():
+                    continue
+                start = datetime.combine(day, h.opens, tzinfo=tz)
+                close = datetime.combine(day, h.closes, tzinfo=tz)
+                if close <= start:
+                    close = datetime.combine(day + timedelta(days=1), h.closes, tzinfo=tz)
+                yield start.astimezone(UTC), close.astimezone(UTC)
+            day += timedelta(days=1)
 
 
 class Booth(models.Model):
@@ -227,3 +280,12 @@ class HouseRules(models.Model):
     def lines(self, language: str | None = None) -> list[str]:
         text = self.rules_en if (language or get_language()) == "en" else self.rules_da
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(Danish, English) rule by rule, paired by line number; "" where one language
+        has fewer lines than the other."""
+        return list(zip_longest(self.lines("da"), self.lines("en"), fillvalue=""))
+
+    @property
+    def line_counts_differ(self) -> bool:
+        return len(self.lines("da")) != len(self.lines("en"))

@@ -4,7 +4,7 @@ Booth counts: H17's are known (20 injection, 8 smoking, 2017); the others, and a
 hours, are sensible defaults until each room's staff set them in the admin.
 """
 
-from datetime import date, time
+from datetime import time
 
 from stofrum.sites.choices import SiteStatus
 
@@ -51,7 +51,7 @@ SITES = [
     {
         "slug": "mobile", "name": "Det mobile stofindtagelsesrum", "street": "Hillerødgade 62-64",
         "postal_code": "2200", "city": "København N", "operator": "",
-        "women_only": False, "status": SiteStatus.PLANNED, "opening_date": date(2025, 12, 1),
+        "women_only": False, "status": SiteStatus.PLANNED, "opening_date": None,  # not yet set
         "booths": {"injection": 3}, "hours": _daily(time(10), time(18), days=range(5)),
         "sort_order": 5,
     },

@@ -31,7 +31,7 @@ def house_rules_view(request, scope):
     error = None
     if request.method == "POST":
         try:
-            services.change_house_rules(
+            rules = services.change_house_rules(
                 staff, site, rules_da=request.POST.get("rules_da", ""),
                 rules_en=request.POST.get("rules_en", ""),
                 change_note=request.POST.get("change_note", ""))
@@ -39,6 +39,11 @@ def house_rules_view(request, scope):
             error = exc.message
         else:
             messages.success(request, _("A new version of the house rules is published."))
+            if rules.line_counts_differ:
+                messages.warning(request, _(
+                    "The Danish rules have %(da)d lines and the English %(en)d. The poster "
+                    "pairs them line by line: check that each line matches its translation."
+                ) % {"da": len(rules.lines("da")), "en": len(rules.lines("en"))})
             return redirect("sites:house_rules", scope=scope)
     return render(request, "sites/house_rules.html", {
         "site": site, "scope": scope, "current": current, "versions": versions[:30],

@@ -39,24 +39,58 @@ def columns(points, title: str, width=720, height=240) -> str:
     return _svg(width, height, title, "".join(parts))
 
 
-def bars(items, title: str, width=420) -> str:
-    """Horizontal bars for (label, value) items, largest first."""
+LABEL_CHARS = 22    # a label line holds about this many characters at LABEL_FONT
+LABEL_FONT = 13
+
+
+def label_lines(label: str, width=LABEL_CHARS, max_lines=3) -> tuple[list[str], bool]:
+    """A label wrapped at spaces into at most `max_lines` lines of about `width`
+    characters; the last shortened with "…" when it still does not fit (then True)."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    lines = [ln if len(ln) <= width else ln[:width - 1] + "…" for ln in lines]
+    shortened = any(ln.endswith("…") for ln in lines) or len(lines) > max_lines
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1].rstrip("…")
+        lines[-1] = (last if len(last) < width else last[:width - 1]) + "…"
+    return lines, shortened
+
+
+def bars(items, title: str, width=460) -> str:
+    """Horizontal bars for (label, value) items, largest first. A long label wraps onto
+    more lines; one still too long is shortened and carries the full label as a title."""
     items = list(items)
-    row, left = 28, 150
-    height = row * len(items) + 8
-    peak = max((v for _, v in items), default=0) or 1
-    parts = []
-    for i, (label, value) in enumerate(items):
-        y = 4 + i * row
-        w = (width - left - 60) * value / peak
-        short = label if len(label) <= 20 else label[:19] + "…"
-        parts.append(f'<text x="{left - 8}" y="{y + 18}" text-anchor="end" font-size="14" '
-                     f'fill="{TEXT}">{escape(short)}</text>'
-                     f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" '
+    line_h, left = 16, 190
+    parts, y = [], 4
+    for label, value in items:
+        lines, shortened = label_lines(str(label))
+        row = max(28, 12 + line_h * len(lines))
+        w = (width - left - 60) * value / peak_of(items)
+        first = y + row / 2 + 5 - (len(lines) - 1) * line_h / 2
+        spans = "".join(
+            f'<tspan x="{left - 8}" y="{first + i * line_h:.1f}">{escape(ln)}</tspan>'
+            for i, ln in enumerate(lines))
+        full = f"<title>{escape(label)}</title>" if shortened else ""
+        mid = y + row / 2
+        parts.append(f'<text text-anchor="end" font-size="{LABEL_FONT}" fill="{TEXT}">'
+                     f'{full}{spans}</text>'
+                     f'<rect x="{left}" y="{mid - 10:.1f}" width="{w:.1f}" height="20" '
                      f'fill="{BAR}"><title>{escape(label)}: {value}</title></rect>'
-                     f'<text x="{left + w + 6:.1f}" y="{y + 18}" font-size="14" '
+                     f'<text x="{left + w + 6:.1f}" y="{mid + 5:.1f}" font-size="14" '
                      f'fill="{TEXT}">{value}</text>')
-    return _svg(width, max(height, 30), title, "".join(parts))
+        y += row
+    return _svg(width, max(y + 4, 30), title, "".join(parts))
+
+
+def peak_of(items) -> int:
+    return max((v for _, v in items), default=0) or 1
 
 
 def heat(rows, weekday_labels, title: str) -> str:

@@ -320,11 +320,14 @@ class Generator:
             day = ended.astimezone(copenhagen()).date()
             all_sites = not exclusion and rng.random() < 0.3
             qid = len(out["quarantines"])
+            # An exclusion lasts until the site's day ends (conduct's rule).
+            ends_at = site.day_ends_at(ended) if exclusion else None
+            last_day = (ends_at - timedelta(microseconds=1)).astimezone(copenhagen()).date() \
+                if exclusion else day + timedelta(days=rng.choice([7, 14, 30, 60]))
             out["quarantines"].append((
-                "day_exclusion" if exclusion else "quarantine", pid, all_sites, day,
-                day if exclusion else day + timedelta(days=rng.choice([7, 14, 30, 60])),
+                "day_exclusion" if exclusion else "quarantine", pid, all_sites, day, last_day,
                 "Vold mod personalet" if not exclusion else "Salg af stoffer i venterummet",
-                self.staff.pk, ended))
+                self.staff.pk, ended, ended if exclusion else None, ends_at))
             if not all_sites:
                 out["quarantine_sites"].append((qid, site.pk))
         if rng.random() < RATES["complaint"]:
@@ -387,7 +390,8 @@ class Generator:
         created = []
         for row in out["quarantines"]:
             q = Quarantine(kind=row[0], person_id=row[1], all_sites=row[2], starts_on=row[3],
-                           ends_on=row[4], reason=row[5], decided_by_id=row[6])
+                           ends_on=row[4], reason=row[5], decided_by_id=row[6],
+                           starts_at=row[8], ends_at=row[9])
             created.append((q, row[7]))
         Quarantine.objects.bulk_create([q for q, _ in created])
         for q, at in created:  # auto_now_add set it to now; one UPDATE puts it back

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Sum
 
 from stofrum.stats import indicators
+from stofrum.stats.labels import INDICATOR_LABELS, code_names, names_for
 from stofrum.stats.models import VisitDay
 
 
@@ -25,23 +26,31 @@ def suppression_note() -> str:
 def csv_rows(scope):
     """The summary as (indicator, key, value), then the daily visits by site, intake
     method, gender and age band, read from the database in chunks (memory stays flat).
-    The summary has just brought the stale days up to date for the rows that follow."""
+    The summary has just brought the stale days up to date for the rows that follow.
+    After the codes come their readable names in the current language (Danish unless
+    asked otherwise): the code columns keep their names and places."""
+    names = code_names()
     yield ["# " + suppression_note()]
     yield ["# from", scope.day_from.isoformat(), "to", scope.day_to.isoformat(),
            "sites", " ".join(s.slug for s in scope.sites)]
-    yield ["indicator", "key", "value"]
+    yield ["indicator", "key", "value", "indicator_label", "key_label"]
     summary = indicators.summary(scope.sites, scope.day_from, scope.day_to)
     for name, key, value in indicators.flatten(summary):
-        yield [name, key, indicators.suppress(value)]
+        yield [name, key, indicators.suppress(value), str(INDICATOR_LABELS.get(name, name)),
+               names_for(name, key, names)]
     yield []
-    yield ["day", "site", "method", "gender", "age_band", "visits"]
+    yield ["day", "site", "method", "gender", "age_band", "visits", "site_name",
+           "method_label", "gender_label"]
+    site_names = {s.slug: s.name for s in scope.sites}
     rows = (VisitDay.objects.filter(site__in=scope.sites, day__gte=scope.day_from,
                                     day__lte=scope.day_to, left_queue=False)
             .values_list("day", "site__slug", "method__code", "gender", "age_band")
             .annotate(n=Sum("visits")).order_by("day", "site__slug", "method__code",
                                                 "gender", "age_band"))
     for day, site, method, gender, band, n in rows.iterator(chunk_size=2000):
-        yield [day.isoformat(), site, method, gender, band, indicators.suppress(n)]
+        yield [day.isoformat(), site, method, gender, band, indicators.suppress(n),
+               site_names.get(site, site), str(names["method"](method) or method),
+               str(names["gender"](gender) or gender)]
 
 
 def stream_csv(scope):

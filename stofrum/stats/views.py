@@ -7,22 +7,18 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from stofrum.care.models import ReferralTarget, ServiceKind
 from stofrum.errors import DomainError
-from stofrum.health.choices import IncidentKind, Outcome
-from stofrum.people import municipalities
-from stofrum.people.choices import Gender
-from stofrum.sites.models import IntakeMethod, Site
+from stofrum.sites.models import Site
 from stofrum.staff.access import staff_required
 from stofrum.staff.roles import Capability
 from stofrum.stats import charts, exports, indicators
+from stofrum.stats.labels import INDICATOR_LABELS, names_for
+from stofrum.stats.labels import code_names as _names
 from stofrum.stats.scope import scope_for
-from stofrum.visits.choices import RefusalCode
-from stofrum.visits.models import Substance
 
 GROUP_TITLES = {
     "methods": gettext_lazy("Visits by intake method"),
@@ -45,23 +41,6 @@ def _weekdays():
 def labelled(values: dict, name_of) -> list[tuple[str, int]]:
     """(readable name, count) for a {code: count} mapping, in its order."""
     return [(str(name_of(key) or key), n) for key, n in values.items()]
-
-
-def _names() -> dict:
-    """For each kind of code, a function from the code to its name in this language."""
-    lang = get_language() or "da"
-    tables = {
-        "method": {m.code: m.name for m in IntakeMethod.objects.all()},
-        "substance": {s.code: s.name for s in Substance.objects.all()},
-        "gender": dict(Gender.choices),
-        "incident": dict(IncidentKind.choices), "outcome": dict(Outcome.choices),
-        "service": {k.code: k.name for k in ServiceKind.objects.all()},
-        "target": {t.code: t.name for t in ReferralTarget.objects.all()},
-        "refusal": dict(RefusalCode.choices),
-    }
-    names = {kind: table.get for kind, table in tables.items()}
-    names["municipality"] = lambda code: municipalities.label(code, lang)
-    return names
 
 
 def _bucket(scope, requested: str) -> str:
@@ -174,55 +153,6 @@ def report_view(request, slug=None):
                                     "day" if month else "month"),
         "suppress_below": settings.STOFRUM_SUPPRESS_BELOW,
     })
-
-
-INDICATOR_LABELS = {
-    "visits": gettext_lazy("Visits"),
-    "check_ins": gettext_lazy("Check-ins"),
-    "unique_persons": gettext_lazy("Unique persons"),
-    "visits_per_person": gettext_lazy("Visits per person"),
-    "new_persons": gettext_lazy("New persons"),
-    "visits_by_method": gettext_lazy("Visits by intake method"),
-    "visits_by_substance": gettext_lazy("Visits by substance"),
-    "visits_by_gender": gettext_lazy("Visits by gender"),
-    "visits_by_age_band": gettext_lazy("Visits by age"),
-    "visits_by_municipality": gettext_lazy("Visits by home municipality"),
-    "assisted_intakes": gettext_lazy("Assisted intakes"),
-    "queue_abandoned": gettext_lazy("Left the queue"),
-    "wait_minutes": gettext_lazy("Wait for a booth, minutes"),
-    "occupancy": gettext_lazy("Occupancy (share of booth-minutes)"),
-    "refused": gettext_lazy("Turned away, by reason"),
-    "incidents": gettext_lazy("Incidents"),
-    "incidents_by_kind": gettext_lazy("Incidents by kind"),
-    "incident_outcomes": gettext_lazy("Outcomes of incidents"),
-    "naloxone_uses": gettext_lazy("Naloxone given (incidents)"),
-    "naloxone_doses": gettext_lazy("Naloxone doses"),
-    "ambulance_calls": gettext_lazy("Ambulance calls"),
-    "hospital_transfers": gettext_lazy("Taken to hospital"),
-    "services_by_kind": gettext_lazy("Services by kind"),
-    "referrals": gettext_lazy("Referrals"),
-    "referrals_by_target": gettext_lazy("Referrals by target"),
-    "referrals_by_status": gettext_lazy("Referrals by status"),
-    "quarantines": gettext_lazy("Quarantines decided"),
-    "day_exclusions": gettext_lazy("Excluded for the rest of the day"),
-    "first_aid_agreements": gettext_lazy("First-aid agreements"),
-    "complaints": gettext_lazy("Complaints"),
-    "complaints_by_route": gettext_lazy("Complaints by route"),
-    "suggestions_by_kind": gettext_lazy("Suggestions and criticism"),
-}
-
-_KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
-              "visits_by_gender": "gender", "visits_by_municipality": "municipality",
-              "incidents_by_kind": "incident", "incident_outcomes": "outcome",
-              "services_by_kind": "service", "referrals_by_target": "target",
-              "refused": "refusal"}
-
-
-def names_for(indicator: str, key: str, names: dict) -> str:
-    if not key:
-        return ""
-    name_of = names.get(_KEY_NAMES.get(indicator, ""))
-    return str((name_of(key) if name_of else None) or key)
 
 
 def _filename(scope) -> str:

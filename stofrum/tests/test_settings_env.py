@@ -77,3 +77,17 @@ def test_env_helpers(monkeypatch):
     monkeypatch.setenv("X_INT", "twelve")
     with pytest.raises(ConfigError):
         envint("X_INT", 1)
+
+
+def test_the_day_boundary_is_a_time_of_day(monkeypatch):
+    from datetime import time
+
+    from stofrum.env import envclock
+
+    assert envclock("X_MISSING", "06:00") == time(6)
+    monkeypatch.setenv("X_CLOCK", " 07:30 ")
+    assert envclock("X_CLOCK", "06:00") == time(7, 30)
+    for bad in ("25:00", "seven", "7"):
+        monkeypatch.setenv("X_CLOCK", bad)
+        with pytest.raises(ConfigError, match="X_CLOCK must be a time of day"):
+            envclock("X_CLOCK", "06:00")

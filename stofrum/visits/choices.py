@@ -25,6 +25,7 @@ class RefusalCode(models.TextChoices):
     METHOD_NOT_OFFERED = "method_not_offered", _("The site does not offer this intake method")
     SUBSTANCE_NOT_ALLOWED = "substance_not_allowed", _("The substance may not be taken this way")
     QUARANTINED = "quarantined", _("In quarantine")
+    EXCLUDED_TODAY = "excluded_today", _("Excluded for the rest of the day")
     NO_FIRST_AID_AGREEMENT = "no_first_aid_agreement", _("No first-aid agreement signed")
     SITE_CLOSED = "site_closed", _("The site is closed")
     INVALID_ASSISTANT = "invalid_assistant", _("The assistant cannot help")

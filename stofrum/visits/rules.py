@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from stofrum.errors import DomainError
 from stofrum.people.choices import Gender
+from stofrum.people.rules import check_adult, is_adult  # noqa: F401 - the age rule
 from stofrum.visits.choices import OPEN_STATES
 
-ADULT_AGE = 18
 CANNABIS = "cannabis"
 SMOKING = "smoking"
 # An assistant counts as present at the site if they have an open visit there, or ended
@@ -23,19 +23,9 @@ def copenhagen_today() -> date:
     return timezone.localdate()
 
 
-def is_adult(person, today: date) -> bool:
-    """Birth year only: adult from 1 January of the year the person turns 18."""
-    return today.year - person.birth_year >= ADULT_AGE
-
-
 def check_site_open(site, now) -> None:
     if not site.is_open_at(now):
         raise DomainError("site_closed")
-
-
-def check_adult(person, today) -> None:
-    if not is_adult(person, today):
-        raise DomainError("underage")
 
 
 def check_women_only(site, person) -> None:
@@ -55,33 +45,43 @@ def check_substances_allowed(substance_codes, method_code: str) -> None:
         raise DomainError("substance_not_allowed", substance=CANNABIS, method=SMOKING)
 
 
-def quarantines_in_force(site, today):
-    """Quarantines and exclusions that keep persons out of `site` on `today`: the conduct
+def quarantines_in_force(site, now):
+    """Quarantines and exclusions that keep persons out of `site` at `now`: the conduct
     app's own query (conduct sits above visits, so it is imported where it is used)."""
     from stofrum.conduct.models import Quarantine
 
-    return Quarantine.objects.in_force(today).covering(site)
+    return Quarantine.objects.in_force_at(now).covering(site)
 
 
-def quarantines_by_person(person_ids, site, today) -> dict:
-    """{person id: the quarantine or exclusion in force at `site` on `today`} in one query,
+def quarantines_by_person(person_ids, site, now) -> dict:
+    """{person id: the quarantine or exclusion in force at `site` at `now`} in one query,
     for badges in search results; the one ending last when there are several."""
     found = {}
-    for quarantine in (quarantines_in_force(site, today).filter(person_id__in=person_ids)
+    for quarantine in (quarantines_in_force(site, now).filter(person_id__in=person_ids)
                        .order_by("ends_on")):
         found[quarantine.person_id] = quarantine
     return found
 
 
-def check_not_quarantined(person, site, today) -> None:
-    quarantine = (
-        quarantines_in_force(site, today).filter(person=person).order_by("-ends_on").first()
-    )
+def check_not_quarantined(person, site, now) -> None:
+    """Refuse while a quarantine (`quarantined`, with its last day) or an exclusion for the
+    rest of the day (`excluded_today`, with the moment it ends) covers `site` at `now`."""
+    from stofrum.conduct.models import QuarantineKind
+
+    in_force = list(quarantines_in_force(site, now).filter(person=person))
+    quarantine = max((q for q in in_force if q.kind == QuarantineKind.QUARANTINE),
+                     key=lambda q: q.ends_on, default=None)
     if quarantine is not None:
         until = quarantine.ends_on
         message = _("The person is in quarantine until %(date)s.") % {
             "date": date_format(until, "SHORT_DATE_FORMAT")}
         raise DomainError("quarantined", message, until=until.isoformat())
+    exclusion = max(in_force, key=lambda q: q.ends_at, default=None)
+    if exclusion is not None:
+        until = timezone.localtime(exclusion.ends_at)
+        message = _("The person is excluded from this room for the rest of the day (until "
+                    "%(time)s).") % {"time": date_format(until, "H:i")}
+        raise DomainError("excluded_today", message, until=until.isoformat())
 
 
 def check_first_aid_agreement(person) -> None:
@@ -109,7 +109,7 @@ def check_assistant(site, person, assistant, assessment: str, now) -> None:
     if not present:
         raise DomainError("invalid_assistant", reason="not_present")
     try:
-        check_not_quarantined(assistant, site, timezone.localdate(now))
+        check_not_quarantined(assistant, site, now)
     except DomainError as exc:
         raise DomainError("invalid_assistant", reason="quarantined") from exc
     if not (assessment or "").strip():

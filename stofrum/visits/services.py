@@ -144,10 +144,11 @@ def check_in(staff, person: Person, site, substances, method: str, *,
     """Check a person in for one intake: a free booth for the method, or the queue.
 
     Refuses (422): `site_closed`, `underage`, `site_women_only`, `method_not_offered`,
-    `substance_not_allowed`, `quarantined` (with `until`), `no_first_aid_agreement`,
-    `invalid_assistant`, `assisted_intake_unavailable`; (409) `already_checked_in`;
-    (400) `invalid_input`, `unknown_substance`. Refusals by the rules are recorded as
-    turned away. Emits `visits.checked_in` and a `board` event for the site.
+    `substance_not_allowed`, `quarantined` (with `until`), `excluded_today` (with `until`),
+    `no_first_aid_agreement`, `invalid_assistant`, `assisted_intake_unavailable`;
+    (409) `already_checked_in`; (400) `invalid_input`, `unknown_substance`. Refusals by
+    the rules are recorded as turned away. Emits `visits.checked_in` and a `board` event
+    for the site.
     """
     _require_site(staff, site)
     try:
@@ -171,7 +172,7 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     rules.check_women_only(site, person)
     method = rules.check_method_offered(site, method_code)
     rules.check_substances_allowed({s.code for s in substances}, method.code)
-    rules.check_not_quarantined(person, site, today)
+    rules.check_not_quarantined(person, site, now)
     rules.check_first_aid_agreement(person)
     if assisted_by is not None:
         rules.check_assistant(site, person, assisted_by, assessment, now)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,7 +47,7 @@ def _search(query, site):
     results = search(query, limit=SEARCH_LIMIT, site=site) if query else []
     if results:
         badges = rules.quarantines_by_person([m.person.pk for m in results], site,
-                                             rules.copenhagen_today())
+                                             timezone.now())
         for match in results:
             match.quarantine = badges.get(match.person.pk)
     return results

@@ -144,8 +144,9 @@ def test_door_staff_exclude_for_the_rest_of_the_day_at_their_site_only(door, mak
                                                                       sites):
     person = make_person()
     exclusion = services.exclude_for_today(door, person, sites["h17"], reason="Dealing")
-    assert exclusion.starts_on == exclusion.ends_on == timezone.localdate()
-    assert refused_code(door, person, sites["h17"]).code == "quarantined"
+    assert exclusion.starts_on == timezone.localdate()
+    assert exclusion.starts_at <= timezone.now() < exclusion.ends_at
+    assert refused_code(door, person, sites["h17"]).code == "excluded_today"
     assert check_in(door, person, sites["skyen"], ["heroin"], "injection").pk
     assert list(services.active_quarantines(sites["h17"])) == [exclusion]
     assert list(services.active_quarantines(sites["skyen"])) == []

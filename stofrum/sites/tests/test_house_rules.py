@@ -86,3 +86,35 @@ def test_rules_page_publishes_a_new_version(client, login, make_staff, sites):
     assert r.status_code == 422
     assert client.get("/staff/house-rules/skyen/").status_code == 404
     assert client.get("/staff/house-rules/shared/").status_code == 404
+
+
+def test_saving_rules_with_unequal_line_counts_warns_but_publishes(client, login,
+                                                                   make_staff, sites):
+    """Issue 16, item 10f: a non-blocking warning after save, naming the line counts."""
+    leader = make_staff("leader", ["h17"])
+    login(leader)
+    r = client.post("/staff/house-rules/h17/", {
+        "rules_da": "Ingen hunde\nIngen salg\nVis hensyn", "rules_en": "No dogs\nNo dealing",
+        "change_note": "x"}, follow=True)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'class="message warning"' in html and "3" in html and "2" in html
+    assert HouseRules.objects.current_for(sites["h17"]).rules_da.startswith("Ingen hunde")
+    r = client.post("/staff/house-rules/h17/", {
+        "rules_da": "Ingen hunde\nIngen salg", "rules_en": "No dogs\nNo dealing"}, follow=True)
+    assert 'class="message warning"' not in r.content.decode()
+
+
+def test_the_poster_pairs_rules_by_line_and_leaves_a_missing_one_blank(client, make_staff,
+                                                                       sites):
+    import re
+
+    HouseRules.objects.all().delete()
+    change_house_rules(make_staff("leader", ["h17"]), sites["h17"],
+                       rules_da="Ingen hunde\nIngen salg\nVis hensyn",
+                       rules_en="No dogs\nNo dealing")
+    html = client.get("/rules/h17/").content.decode()
+    lists = re.findall(r'<ol class="rules[^"]*" lang="(da|en)">(.*?)</ol>', html, re.S)
+    items = {lang: re.findall(r"<li[^>]*>(.*?)</li>", body, re.S) for lang, body in lists}
+    assert items["da"] == ["Ingen hunde", "Ingen salg", "Vis hensyn"]
+    assert items["en"] == ["No dogs", "No dealing", "&nbsp;"]

@@ -178,7 +178,9 @@ def test_agreements_complaints_suggestions_and_exclusions(world, door):
     Suggestion.objects.create(site=h17, kind="criticism", text="t", recorded_by=door,
                               created_at=utc(2026, 3, 28, 9))
     exclusion = Quarantine.objects.create(kind="day_exclusion", person=person, starts_on=SAT,
-                                          ends_on=SAT, reason="r", decided_by=door)
+                                          ends_on=SAT, reason="r", decided_by=door,
+                                          starts_at=utc(2026, 3, 28, 13),
+                                          ends_at=utc(2026, 3, 28, 22))
     exclusion.sites.set([skyen])
     Quarantine.objects.filter(pk=exclusion.pk).update(decided_at=utc(2026, 3, 28, 13))
 

@@ -78,13 +78,13 @@ def test_csv_export_suppresses_small_cells_and_says_so(api_as, analyst, today_vi
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
     assert "suppressed" in rows[0][0]
-    as_dict = {(row[0], row[1]): row[2] for row in rows if len(row) == 3}
+    as_dict = {(row[0], row[1]): row[2] for row in rows if len(row) == 5}
     assert as_dict[("visits", "")] == "<10"
     assert as_dict[("incidents", "")] == "0"
     settings.STOFRUM_SUPPRESS_BELOW = 5
     rows = list(csv.reader(io.StringIO(b"".join(
         api_as(analyst).get("/stats/export.csv", site="h17").streaming_content).decode())))
-    assert {(row[0], row[1]): row[2] for row in rows if len(row) == 3}[("visits", "")] == "7"
+    assert {(row[0], row[1]): row[2] for row in rows if len(row) == 5}[("visits", "")] == "7"
 
 
 @pytest.mark.parametrize("role, sites_, status", [
@@ -140,3 +140,36 @@ def test_month_report_covers_the_whole_month(client, login, analyst):
     assert r.context["scope"].day_to == date(2024, 2, 29)
     r = client.get("/staff/stats/report/?year=2026&month=12")
     assert r.context["scope"].day_to == date(2026, 12, 31)
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_exports_carry_danish_labels_beside_the_codes(api_as, analyst, today_visits, client,
+                                                      login, settings):
+    """Codes keep their columns and places; the readable names follow them, in Danish by
+    default (issue 16, item 10e). Suppression still applies."""
+    settings.STOFRUM_SUPPRESS_BELOW = 10
+    rows = _csv(api_as(analyst).get("/stats/export.csv", site="h17"))
+    assert rows[2] == ["indicator", "key", "value", "indicator_label", "key_label"]
+    by_key = {(row[0], row[1]): row for row in rows if len(row) == 5}
+    assert by_key[("visits", "")][2:] == ["<10", "Besøg", ""]
+    assert by_key[("visits_by_method", "injection")][3:] == ["Besøg pr. indtagelsesform",
+                                                              "Injektion"]
+    assert by_key[("visits_by_gender", "male")][4] == "Mand"
+    daily_head = rows.index(["day", "site", "method", "gender", "age_band", "visits",
+                             "site_name", "method_label", "gender_label"])
+    first = rows[daily_head + 1]
+    assert first[1:4] == ["h17", "injection", "male"]
+    assert first[6:] == ["H17", "Injektion", "Mand"]
+
+    login(analyst)
+    r = client.get("/staff/stats/h17/report/", {"format": "xlsx"})
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert ["indicator", "key", "value", "indicator_label", "key_label"] in [
+        list(v[:5]) for v in values]
+    assert any(v[0] == "visits_by_method" and v[4] == "Injektion" for v in values)
