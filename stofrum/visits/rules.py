@@ -1,7 +1,7 @@
 """The rules of the door (DOMAIN.md §3–4, §8), each a small function of plain facts, so
 that check-in and the assistance use case apply the same ones."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,10 +17,6 @@ SMOKING = "smoking"
 # An assistant counts as present at the site if they have an open visit there, or ended
 # one this recently (they stay around after their own intake).
 ASSISTANT_PRESENT_MINUTES = 60
-
-
-def copenhagen_today() -> date:
-    return timezone.localdate()
 
 
 def check_site_open(site, now) -> None:
