@@ -12,6 +12,8 @@ from stofrum.sites.models import Booth
 from stofrum.visits.choices import BoothState, VisitState
 from stofrum.visits.models import Substance, Visit
 
+BOARD_PENDING_JOURNALS = 5  # the board lists the oldest few and counts the rest
+
 
 @dataclass
 class BoothTile:
@@ -21,6 +23,7 @@ class BoothTile:
     since: datetime | None = None
     minutes: int | None = None
     level: str = ""  # "", "amber" or "red" by minutes in the booth
+    incident: object = None  # the open incident (alarm running) of the occupant's visit
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Board:
     generated_at: datetime
     methods: list = field(default_factory=list)
     incidents: list = field(default_factory=list)
+    journals_pending: list = field(default_factory=list)  # the oldest few, see health
+    journals_pending_count: int = 0
 
     def tiles_for(self, method_code: str) -> list[BoothTile]:
         return [t for t in self.tiles if t.booth.method.code == method_code]
@@ -60,6 +65,8 @@ def board_for(site, now: datetime | None = None) -> Board:
         .order_by("method__sort_order", "sort_order", "label")
     )
     occupants = {v.booth_id: v for v in _open_visits(site, VisitState.IN_BOOTH)}
+    incidents = open_incidents(site)
+    alarms = {i.visit_id: i for i in incidents if i.visit_id}
     tiles = []
     for booth in booths:
         visit = occupants.get(booth.pk)
@@ -67,14 +74,20 @@ def board_for(site, now: datetime | None = None) -> Board:
             since = visit.booth_at or visit.checked_in_at
             minutes = max(0, int((now - since).total_seconds() // 60))
             tiles.append(BoothTile(booth, BoothState.OCCUPIED, visit, since, minutes,
-                                   _level(minutes)))
+                                   _level(minutes), alarms.get(visit.pk)))
         elif booth.cleaning_since is not None:
             tiles.append(BoothTile(booth, BoothState.CLEANING, since=booth.cleaning_since))
         else:
             tiles.append(BoothTile(booth, BoothState.FREE))
     queue = list(_open_visits(site, VisitState.QUEUED))
+    from stofrum.health.services import journals_pending, journals_pending_count
+
+    pending = journals_pending(site, now, limit=BOARD_PENDING_JOURNALS)
     return Board(site=site, tiles=tiles, queue=queue, generated_at=now,
-                 methods=list(site.intake_methods.all()), incidents=open_incidents(site))
+                 methods=list(site.intake_methods.all()), incidents=incidents,
+                 journals_pending=pending,
+                 journals_pending_count=(len(pending) if len(pending) < BOARD_PENDING_JOURNALS
+                                         else journals_pending_count(site)))
 
 
 def open_incidents(site) -> list:
@@ -108,7 +121,7 @@ def board_as_json(board: Board) -> dict:
             {"id": t.booth.pk, "label": t.booth.label, "method": t.booth.method.code,
              "state": t.state, "visit": visit_json(t.visit),
              "since": t.since.isoformat() if t.since else None, "minutes": t.minutes,
-             "level": t.level}
+             "level": t.level, "incident": str(t.incident.pk) if t.incident else None}
             for t in board.tiles
         ],
         "queue": [
