@@ -14,4 +14,6 @@ DA = {
     "The kind is still unknown. Choose it now if you can; it can also be corrected later.":
         "Typen er stadig ukendt. Vælg den nu, hvis I kan; den kan også rettes senere.",
     "as in the original record": "som i den oprindelige journal",
+    "An alarm is already running here: this is its incident.":
+        "Der er allerede en alarm i gang her: dette er dens hændelse.",
 }

@@ -39,6 +39,8 @@ def raise_alarm_view(request, slug):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("staff:site", slug=site.slug)
+    if incident.joined:
+        messages.info(request, _("An alarm is already running here: this is its incident."))
     return redirect("health:incident", incident_id=incident.pk)
 
 

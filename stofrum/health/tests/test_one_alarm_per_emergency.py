@@ -4,6 +4,7 @@ and whoever records an intervention responds."""
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from stofrum.audit.models import AuditEvent
@@ -73,6 +74,8 @@ def test_the_tile_alarm_joins_and_the_board_tile_shows_it(client, door, sites, v
     incident = Incident.objects.get()
     assert r1["Location"] == r2["Location"] == f"/staff/incidents/{incident.pk}/"
     assert incident.kind == "unknown"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "An alarm is already running here" in client.get(r2["Location"]).content.decode()
     board = client.get("/staff/sites/h17/board").content.decode()
     assert 'class="tile-alarm"' in board
     assert f'href="/staff/incidents/{incident.pk}/"' in board
