@@ -191,6 +191,9 @@ STOFRUM_NALOXONE_REDOSE_SECONDS = envint("STOFRUM_NALOXONE_REDOSE_SECONDS", 150,
 # Health records are kept at least 10 years after the last entry (Danish rules on patient
 # records, journalføringsbekendtgørelsen); each record carries its keep-until date.
 STOFRUM_JOURNAL_RETENTION_YEARS = envint("STOFRUM_JOURNAL_RETENTION_YEARS", 10, minimum=10)
+# A journal not written this many hours after the incident's onset is shown as overdue
+# (health staff's home page and the board).
+STOFRUM_JOURNAL_DUE_HOURS = envint("STOFRUM_JOURNAL_DUE_HOURS", 24, minimum=1)
 
 # The CPR vault's key never lives in the database: STOFRUM_CPR_KEY (base64, 32 bytes) or a
 # key ring file created with mode 0600 on first use (stofrum/health/vault.py).

@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 from stofrum.api_auth import staff_auth
 from stofrum.errors import NotFound
 from stofrum.health import services
+from stofrum.health.choices import IncidentKind
 from stofrum.health.models import Incident
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
@@ -18,7 +19,7 @@ router = Router(tags=["health"], auth=staff_auth)
 
 class IncidentIn(Schema):
     site: str
-    kind: str
+    kind: str = IncidentKind.UNKNOWN.value
     visit: str | None = None
     person: str | None = None
     started_at: datetime | None = None
@@ -34,6 +35,11 @@ class InterventionIn(Schema):
 
 class CloseIn(Schema):
     outcome: str
+    kind: str | None = None
+
+
+class IncidentPatch(Schema):
+    kind: str
 
 
 class InterventionOut(Schema):
@@ -89,9 +95,10 @@ def _incident(request, incident_id) -> Incident:
     return services.get_incident_for(request.auth, incident_id)
 
 
-@router.post("", response={201: IncidentOut})
+@router.post("", response={200: IncidentOut, 201: IncidentOut})
 def raise_alarm(request, payload: IncidentIn):
-    """Start an incident: the alarm goes to every screen of the site at once."""
+    """Start an incident: the alarm goes to every screen of the site at once. `kind` is
+    "unknown" unless given. For a visit with an open incident: 200 with that incident."""
     staff = request.auth
     site = get_site_for(staff, payload.site, Capability.INCIDENTS_RESPOND)
     visit = get_visit_for(staff, payload.visit, Capability.INCIDENTS_RESPOND) \
@@ -99,12 +106,20 @@ def raise_alarm(request, payload: IncidentIn):
     person = get_person_for(staff, payload.person) if payload.person else None
     incident = services.raise_alarm(staff, site, payload.kind, visit=visit, person=person,
                                     started_at=payload.started_at)
-    return Status(201, incident_out(incident))
+    return Status(200 if incident.joined else 201, incident_out(incident))
 
 
 @router.get("/{incident_id}", response=IncidentOut)
 def detail(request, incident_id: str):
     return incident_out(_incident(request, incident_id))
+
+
+@router.patch("/{incident_id}", response=IncidentOut)
+def set_kind(request, incident_id: str, payload: IncidentPatch):
+    """Choose or correct the kind, during or after the incident (audited)."""
+    return incident_out(services.set_incident_kind(request.auth,
+                                                   _incident(request, incident_id),
+                                                   payload.kind))
 
 
 @router.post("/{incident_id}/acknowledge", response=IncidentOut)
@@ -126,7 +141,7 @@ def add_intervention(request, incident_id: str, payload: InterventionIn):
 def close(request, incident_id: str, payload: CloseIn):
     """Close with the outcome; the alarm disappears everywhere."""
     return incident_out(services.close_incident(request.auth, _incident(request, incident_id),
-                                                payload.outcome))
+                                                payload.outcome, kind=payload.kind))
 
 
 class JournalIn(Schema):

@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IncidentKind(models.TextChoices):
+    # What an alarm records until staff know better: chosen or corrected on the incident
+    # page during or after the event (statistics count the corrected kind).
+    UNKNOWN = "unknown", _("Unknown / not yet clear")
     OVERDOSE_OPIOID = "overdose_opioid", _("Overdose (opioid)")
     OVERDOSE_STIMULANT = "overdose_stimulant", _("Overdose (stimulant)")
     OVERDOSE_OTHER = "overdose_other", _("Overdose (other)")

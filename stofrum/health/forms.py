@@ -27,6 +27,12 @@ class JournalForm(forms.Form):
         label=_("Birth date, if known (for a fictitious number)"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, addendum: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if addendum:  # an addendum belongs to the original record's patient
+            for name in ("patient_id", "cpr", "birth_date"):
+                del self.fields[name]
+
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Reason for showing the full number"), max_length=200)

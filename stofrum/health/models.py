@@ -24,7 +24,8 @@ class Incident(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="incidents")
-    kind = models.CharField(_("kind"), max_length=30, choices=IncidentKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=IncidentKind.choices,
+                            default=IncidentKind.UNKNOWN)
     visit = models.ForeignKey("visits.Visit", on_delete=models.PROTECT, null=True, blank=True,
                               related_name="incidents")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True,
@@ -51,6 +52,13 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closed_at__isnull=True) | ~models.Q(outcome=""),
                 name="incident_closed_has_outcome",
+            ),
+            # One alarm per emergency: a second alarm on the visit joins the open incident
+            # (stofrum/health/services.py raise_alarm), and concurrent alarms cannot race.
+            models.UniqueConstraint(
+                fields=["visit"], condition=models.Q(closed_at__isnull=True,
+                                                     visit__isnull=False),
+                name="incident_one_open_per_visit",
             ),
         ]
 

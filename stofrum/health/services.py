@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from stofrum.audit.services import record
@@ -59,13 +60,24 @@ def _moment(value, field: str, *, not_before=None):
     return value
 
 
+def _open_incident_of(visit) -> Incident | None:
+    return (Incident.objects.open().filter(visit=visit)
+            .select_related("site", "person", "booth", "visit").first())
+
+
 @transaction.atomic
-def raise_alarm(staff, site, kind: str, *, visit=None, person=None, started_at=None) -> Incident:
+def raise_alarm(staff, site, kind: str = IncidentKind.UNKNOWN, *, visit=None, person=None,
+                started_at=None) -> Incident:
     """Start an incident at once and alarm every screen of the site.
 
-    With a visit, the person and booth come from it. Refuses `not_found` (site or visit not
-    the caller's), `invalid_input` (unknown kind, onset in the future). Emits
-    `health.incident.raised` and an `alarm` event.
+    The kind is "unknown" until staff choose it (`set_incident_kind`). With a visit, the
+    person and booth come from it, and an alarm on a visit that already has an open
+    incident joins that incident instead of opening another: it is returned with
+    `joined = True`, nothing is written and no second alarm goes out. The database holds at
+    most one open incident per visit (`incident_one_open_per_visit`), so concurrent alarms
+    join too. Refuses `not_found` (site or visit not the caller's), `invalid_input`
+    (unknown kind, onset in the future). Emits `health.incident.raised` and an `alarm`
+    event.
     """
     if not staff.can(Capability.INCIDENTS_RESPOND, site):
         raise NotFound()
@@ -75,16 +87,41 @@ def raise_alarm(staff, site, kind: str, *, visit=None, person=None, started_at=N
         if visit.site_id != site.pk:
             raise NotFound()
         person = visit.person
-    incident = Incident.objects.create(
-        site=site, kind=kind, visit=visit, person=person,
-        booth=visit.booth if visit is not None else None,
-        started_at=_moment(started_at, "started_at"), raised_by=staff,
-    )
+        if (existing := _open_incident_of(visit)) is not None:
+            existing.joined = True
+            return existing
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                site=site, kind=kind, visit=visit, person=person,
+                booth=visit.booth if visit is not None else None,
+                started_at=_moment(started_at, "started_at"), raised_by=staff,
+            )
+    except IntegrityError:
+        # Another alarm for this visit committed first: join it.
+        existing = _open_incident_of(visit) if visit is not None else None
+        if existing is None:
+            raise
+        existing.joined = True
+        return existing
+    incident.joined = False
     record(staff, "health.incident.raised", incident, site=site, summary=kind,
            changes={"booth": incident.booth.label if incident.booth_id else None,
                     "person": person.code if person else None})
     publish_after_commit(site.slug, "alarm", alarm_payload(incident))
+    publish_after_commit(site.slug, "board", {"reason": "alarm"})
     return incident
+
+
+def _add_responder(staff, incident: Incident) -> bool:
+    """Make the staff member a responder (once); True when they were not one yet."""
+    try:
+        with transaction.atomic():
+            Responder.objects.create(incident=incident, staff=staff)
+    except IntegrityError:
+        return False
+    record(staff, "health.incident.acknowledged", incident, site=incident.site)
+    return True
 
 
 @transaction.atomic
@@ -94,13 +131,39 @@ def acknowledge(staff, incident: Incident) -> Incident:
     incident = get_incident_for(staff, incident.pk)
     if not incident.is_open:
         raise Conflict("incident_closed")
-    try:
-        with transaction.atomic():
-            Responder.objects.create(incident=incident, staff=staff)
-    except IntegrityError:
-        return incident
-    record(staff, "health.incident.acknowledged", incident, site=incident.site)
-    publish_after_commit(incident.site.slug, "alarm", alarm_payload(incident))
+    if _add_responder(staff, incident):
+        publish_after_commit(incident.site.slug, "alarm", alarm_payload(incident))
+    return incident
+
+
+def _apply_kind(staff, incident: Incident, kind: str) -> None:
+    """Set the kind of a locked incident, audited with before and after. Incidents are
+    counted live by kind (stofrum/stats/indicators.py), so statistics follow at once."""
+    if kind not in IncidentKind.values:
+        raise InvalidInput("invalid_input", field="kind")
+    before = incident.kind
+    if kind == before:
+        return
+    incident.kind = kind
+    incident.save(update_fields=["kind"])
+    record(staff, "health.incident.kind_set", incident, site=incident.site, summary=kind,
+           changes={"kind": [before, kind]})
+
+
+@transaction.atomic
+def set_incident_kind(staff, incident: Incident, kind: str) -> Incident:
+    """Choose or correct what kind of incident it was, during or after it (an alarm starts
+    as "unknown"). Refuses `invalid_input`. Emits `health.incident.kind_set` (before and
+    after) and, while it is open, an updated `alarm` event."""
+    incident = get_incident_for(staff, incident.pk)
+    incident = (Incident.objects.select_for_update(of=("self",))
+                .select_related("site", "person", "booth").get(pk=incident.pk))
+    before = incident.kind
+    _apply_kind(staff, incident, kind)
+    if incident.kind != before:
+        if incident.is_open:
+            publish_after_commit(incident.site.slug, "alarm", alarm_payload(incident))
+        publish_after_commit(incident.site.slug, "board", {"reason": "incident_kind"})
     return incident
 
 
@@ -128,6 +191,7 @@ def _dose(kind, dose_mg, route):
 def record_intervention(staff, incident: Incident, kind: str, *, dose_mg=None, route="",
                         at=None, note: str = "") -> Intervention:
     """Add what was done, when (now unless given). Naloxone takes a dose (mg) and route.
+    The staff member who records it becomes a responder (as with "I'm on it").
     Refuses `invalid_input`; `incident_closed` (409) once closed.
     Emits `health.intervention.recorded` and an `alarm` event (timeline changed)."""
     incident = get_incident_for(staff, incident.pk)
@@ -146,6 +210,7 @@ def record_intervention(staff, incident: Incident, kind: str, *, dose_mg=None, r
     record(staff, "health.intervention.recorded", intervention, site=incident.site,
            summary=kind, changes={"dose_mg": dose, "route": route,
                                   "at": intervention.at.isoformat()})
+    _add_responder(staff, incident)  # who acts responds, as with "I'm on it"
     publish_after_commit(incident.site.slug, "alarm", alarm_payload(incident))
     return intervention
 
@@ -165,20 +230,26 @@ def correct_intervention_time(staff, intervention: Intervention, at) -> Interven
 
 
 @transaction.atomic
-def close_incident(staff, incident: Incident, outcome: str) -> Incident:
-    """Close the incident with its outcome; the alarm goes away on every screen.
-    Refuses `invalid_input` (unknown outcome), `incident_closed` (409).
+def close_incident(staff, incident: Incident, outcome: str, *, kind: str | None = None
+                   ) -> Incident:
+    """Close the incident with its outcome; the alarm goes away on every screen. `kind`,
+    when given, sets the kind in the same step; "unknown" may stay (it can be corrected
+    afterwards with `set_incident_kind`). Refuses `invalid_input` (unknown outcome or
+    kind), `incident_closed` (409).
     Emits `health.incident.closed` and an `alarm_closed` event."""
     incident = get_incident_for(staff, incident.pk)
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = Incident.objects.select_for_update().select_related("site").get(pk=incident.pk)
     if incident.closed_at is not None:
         raise Conflict("incident_closed")
     if outcome not in Outcome.values:
         raise InvalidInput("invalid_input", field="outcome")
+    if kind:
+        _apply_kind(staff, incident, kind)
     incident.closed_at, incident.closed_by, incident.outcome = timezone.now(), staff, outcome
     incident.save(update_fields=["closed_at", "closed_by", "outcome"])
     record(staff, "health.incident.closed", incident, site=incident.site, summary=outcome)
     publish_after_commit(incident.site.slug, "alarm_closed", {"incident": str(incident.pk)})
+    publish_after_commit(incident.site.slug, "board", {"reason": "incident_closed"})
     return incident
 
 
@@ -276,6 +347,8 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
     Exactly one of `cpr_number` (validated: real date, century from the 7th digit, no
     modulus 11) and `fictitious` (generated in the CPR office's form for replacement
     numbers, or the person's earlier one). The number is stored encrypted with a keyed hash.
+    An addendum (`addendum_to`) takes neither: it belongs to the original record's patient
+    and, unless given, its treatment time. The treatment time is the onset unless given.
     Refuses `not_found`, `invalid_cpr` (422), `invalid_input` (400).
     Emits `health.journal.written` (no CPR in the trail).
     """
@@ -285,7 +358,11 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
     incident = get_incident_for(staff, incident.pk)
     if not staff.can(Capability.JOURNAL_WRITE, incident.site):
         raise NotFound()
-    if bool(cpr_number) == bool(fictitious):
+    if addendum_to is not None:
+        if cpr_number or fictitious:
+            raise InvalidInput("invalid_input", field="cpr",
+                               reason="an addendum belongs to the original record's patient")
+    elif bool(cpr_number) == bool(fictitious):
         raise InvalidInput("invalid_input", field="cpr",
                            reason="exactly one of cpr and fictitious")
     if disclosure_consent not in DisclosureConsent.values:
@@ -296,7 +373,10 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
                            else "treatment")
     if addendum_to is not None and addendum_to.incident_id != incident.pk:
         raise InvalidInput("invalid_input", field="addendum_to")
-    if cpr_number:
+    if addendum_to is not None:
+        patient = addendum_to.patient  # the original's patient, never asked for again
+        treated_at = treated_at or addendum_to.treated_at
+    elif cpr_number:
         patient = _patient_for(cpr.parse_cpr(cpr_number).digits, fictitious=False)
     else:
         patient = _fictitious_patient(incident, birth_date, gender)
@@ -304,7 +384,8 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
     journal = JournalRecord.objects.create(
         incident=incident, site=incident.site, addendum_to=addendum_to, written_by=staff,
         treated_by=(treated_by or staff.get_full_name() or staff.username)[:300],
-        treated_at=_moment(treated_at, "treated_at", not_before=incident.started_at),
+        treated_at=_moment(treated_at or incident.started_at, "treated_at",
+                           not_before=incident.started_at),
         assessment=assessment, treatment=treatment,
         information_given=(information_given or "").strip(),
         disclosure_consent=disclosure_consent, patient=patient,
@@ -314,7 +395,33 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
     record(staff, "health.journal.written", journal, site=incident.site,
            summary="addendum" if addendum_to else "",
            changes={"fictitious": patient.fictitious, "consent": disclosure_consent})
+    if addendum_to is None:
+        publish_after_commit(incident.site.slug, "board", {"reason": "journal_written"})
     return journal
+
+
+def _without_journal(site):
+    from stofrum.health.models import JournalRecord
+
+    return (Incident.objects.filter(site=site)
+            .filter(~Exists(JournalRecord.objects.filter(incident=OuterRef("pk")))))
+
+
+def journals_pending(site, now=None, limit: int | None = None) -> list[Incident]:
+    """The site's incidents (open or closed) whose journal is not written yet, oldest
+    first (at most `limit`); each with `journal_overdue` once `STOFRUM_JOURNAL_DUE_HOURS`
+    have passed since the onset. Shown on the health staff's home page and the board."""
+    now = now or timezone.now()
+    due = timedelta(hours=settings.STOFRUM_JOURNAL_DUE_HOURS)
+    incidents = _without_journal(site).select_related("booth").order_by("started_at", "pk")
+    incidents = list(incidents[:limit] if limit else incidents)
+    for incident in incidents:
+        incident.journal_overdue = now - incident.started_at >= due
+    return incidents
+
+
+def journals_pending_count(site) -> int:
+    return _without_journal(site).count()
 
 
 def read_journal(staff, journal, *, reveal: bool = False, reason: str = "") -> dict:

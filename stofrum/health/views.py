@@ -26,9 +26,10 @@ NALOXONE_DOSES = ["0.4", "0.8", "1.6", "2.0"]
 @staff_required(Capability.INCIDENTS_RESPOND)
 @require_POST
 def raise_alarm_view(request, slug):
-    """One tap on a booth tile (or the site's alarm button) raises the alarm."""
+    """One tap on a booth tile (or the site's alarm button) raises the alarm, or joins the
+    booth's open incident: either way the incident page comes up."""
     site = get_site_for(request.user, slug, Capability.INCIDENTS_RESPOND)
-    kind = request.POST.get("kind") or IncidentKind.OVERDOSE_OPIOID
+    kind = request.POST.get("kind") or IncidentKind.UNKNOWN
     try:
         visit = None
         if request.POST.get("visit"):
@@ -38,6 +39,8 @@ def raise_alarm_view(request, slug):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("staff:site", slug=site.slug)
+    if incident.joined:
+        messages.info(request, _("An alarm is already running here: this is its incident."))
     return redirect("health:incident", incident_id=incident.pk)
 
 
@@ -83,8 +86,11 @@ def incident_view(request, incident_id):
                 intervention = incident.interventions.get(pk=request.POST.get("intervention"))
                 services.correct_intervention_time(
                     request.user, intervention, _parse_time(incident, request.POST["at"]))
+            elif action == "set_kind":
+                services.set_incident_kind(request.user, incident, request.POST.get("kind", ""))
             elif action == "close":
-                services.close_incident(request.user, incident, request.POST.get("outcome", ""))
+                services.close_incident(request.user, incident, request.POST.get("outcome", ""),
+                                        kind=request.POST.get("kind") or None)
                 return redirect("staff:site", slug=incident.site.slug)
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -98,7 +104,7 @@ def incident_view(request, incident_id):
         "reminder_due": services.naloxone_reminder_due(incident),
         "intervention_kinds": [k for k in InterventionKind if k != InterventionKind.NALOXONE],
         "naloxone_doses": NALOXONE_DOSES, "routes": NaloxoneRoute.choices,
-        "outcomes": Outcome.choices,
+        "outcomes": Outcome.choices, "kinds": IncidentKind.choices,
         "redose_seconds": services.settings.STOFRUM_NALOXONE_REDOSE_SECONDS,
         "can_journal": request.user.can(Capability.JOURNAL_WRITE, incident.site),
         "journals": incident.journals.select_related("written_by").order_by("written_at")
@@ -126,7 +132,10 @@ def write_journal_view(request, incident_id):
         or request.user.username,
         "treatment": services.treatment_from_timeline(incident),
     }
-    form = JournalForm(request.POST or None, initial=initial)
+    if addendum_to is not None:
+        initial["treated_by"] = addendum_to.treated_by
+    form = JournalForm(request.POST or None, initial=initial,
+                       addendum=addendum_to is not None)
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -135,9 +144,9 @@ def write_journal_view(request, incident_id):
                 request.user, incident, disclosure_consent=data["disclosure_consent"],
                 assessment=data["assessment"], treatment=data["treatment"],
                 information_given=data["information_given"], treated_by=data["treated_by"],
-                cpr_number=data["cpr"] if data["patient_id"] == "cpr" else None,
-                fictitious=data["patient_id"] == "fictitious", birth_date=data["birth_date"],
-                addendum_to=addendum_to)
+                cpr_number=data["cpr"] if data.get("patient_id") == "cpr" else None,
+                fictitious=data.get("patient_id") == "fictitious",
+                birth_date=data.get("birth_date"), addendum_to=addendum_to)
         except DomainError as exc:
             error = exc.message
         else:
@@ -145,6 +154,7 @@ def write_journal_view(request, incident_id):
     return render(request, "health/journal_form.html", {
         "incident": incident, "site": incident.site, "form": form, "error": error,
         "addendum_to": addendum_to,
+        "original": services.read_journal(request.user, addendum_to) if addendum_to else None,
     }, status=(422 if error else 400) if request.method == "POST" else 200)
 
 

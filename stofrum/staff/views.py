@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 
 from stofrum.care.services import follow_ups_due
 from stofrum.errors import DomainError
+from stofrum.health.services import journals_pending
 from stofrum.sites.models import Site
 from stofrum.staff import services
 from stofrum.staff.access import is_fully_authenticated, staff_required
@@ -20,6 +21,8 @@ from stofrum.staff.forms import LoginForm, OtpForm
 from stofrum.staff.roles import Capability
 from stofrum.staff.site_tools import site_tools
 from stofrum.voice.services import overdue_complaints
+
+HOME_PENDING_JOURNALS = 20
 
 
 def _next_url(request, default="staff:home") -> str:
@@ -164,6 +167,8 @@ def home_view(request):
         site.tools = site_tools(staff, site)
         site.follow_ups = (list(follow_ups_due(site)[:20])
                            if staff.can(Capability.CARE_RECORD, site) else [])
+        site.journals_pending = (journals_pending(site, limit=HOME_PENDING_JOURNALS)
+                                 if staff.can(Capability.JOURNAL_WRITE, site) else [])
     return render(request, "staff/home.html", {
         "sites": board_sites,
         "overdue_complaints": overdue_complaints(staff).count(),

@@ -350,11 +350,15 @@ MATRIX = [
     Row("api undo check-out",    "POST", "/api/v1/visits/{checked_out}/undo-checkout",
         401,       200,       200,    200,    404,   404,     404),
     # --- API: alarms and incidents --------------------------------------------------------
+    # The visit has an open incident in the world: the alarm joins it (200, not 201).
     Row("api raise alarm",       "POST", "/api/v1/incidents",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       200,       200,    200,    404,   404,     404,
         {"site": "h17", "kind": "overdose_opioid", "visit": "{in_booth}"}),
     Row("api incident",          "GET",  "/api/v1/incidents/{incident}",
         401,       200,       200,    200,    404,   404,     404),
+    Row("api set incident kind", "PATCH", "/api/v1/incidents/{incident}",
+        401,       200,       200,    200,    404,   404,     404,
+        {"kind": "overdose_stimulant"}),
     Row("api acknowledge",       "POST", "/api/v1/incidents/{incident}/acknowledge",
         401,       200,       200,    200,    404,   404,     404),
     Row("api intervention",      "POST", "/api/v1/incidents/{incident}/interventions",

@@ -18,6 +18,8 @@ from stofrum.visits.services import recent_checkouts
 QUEUED_AT_LEAST = timedelta(seconds=2)
 MOVE_SHOWN_FOR = timedelta(minutes=3)
 
+BOARD_PENDING_JOURNALS = 5  # the board lists the oldest few and counts the rest
+
 
 @dataclass
 class BoothTile:
@@ -27,6 +29,7 @@ class BoothTile:
     since: datetime | None = None
     minutes: int | None = None
     level: str = ""  # "", "amber" or "red" by minutes in the booth
+    incident: object = None  # the open incident (alarm running) of the occupant's visit
 
 
 @dataclass
@@ -39,6 +42,8 @@ class Board:
     incidents: list = field(default_factory=list)
     # Checked out within STOFRUM_UNDO_MINUTES: the board offers to undo them.
     recent_checkouts: list = field(default_factory=list)
+    journals_pending: list = field(default_factory=list)  # the oldest few, see health
+    journals_pending_count: int = 0
 
     @property
     def moves(self) -> list[BoothTile]:
@@ -69,12 +74,16 @@ def _open_visits(site, state):
 
 
 def board_for(site, now: datetime | None = None) -> Board:
+    from stofrum.health.services import journals_pending, journals_pending_count
+
     now = now or timezone.now()
     booths = list(
         Booth.objects.filter(site=site, is_active=True).select_related("method")
         .order_by("method__sort_order", "sort_order", "label")
     )
     occupants = {v.booth_id: v for v in _open_visits(site, VisitState.IN_BOOTH)}
+    incidents = open_incidents(site)
+    alarms = {i.visit_id: i for i in incidents if i.visit_id}
     tiles = []
     for booth in booths:
         visit = occupants.get(booth.pk)
@@ -82,7 +91,7 @@ def board_for(site, now: datetime | None = None) -> Board:
             since = visit.booth_at or visit.checked_in_at
             minutes = max(0, int((now - since).total_seconds() // 60))
             tiles.append(BoothTile(booth, BoothState.OCCUPIED, visit, since, minutes,
-                                   _level(minutes)))
+                                   _level(minutes), alarms.get(visit.pk)))
         elif booth.cleaning_since is not None:
             tiles.append(BoothTile(booth, BoothState.CLEANING, since=booth.cleaning_since))
         else:
@@ -90,9 +99,13 @@ def board_for(site, now: datetime | None = None) -> Board:
     queue = list(_open_visits(site, VisitState.QUEUED))
     for visit in queue:
         visit.minutes_waited = minutes_waited(visit, now)
+    pending = journals_pending(site, now, limit=BOARD_PENDING_JOURNALS)
     return Board(site=site, tiles=tiles, queue=queue, generated_at=now,
-                 methods=list(site.intake_methods.all()), incidents=open_incidents(site),
-                 recent_checkouts=recent_checkouts(site, now))
+                 methods=list(site.intake_methods.all()), incidents=incidents,
+                 recent_checkouts=recent_checkouts(site, now),
+                 journals_pending=pending,
+                 journals_pending_count=(len(pending) if len(pending) < BOARD_PENDING_JOURNALS
+                                         else journals_pending_count(site)))
 
 
 def minutes_waited(visit: Visit, now: datetime) -> int:
@@ -136,7 +149,7 @@ def board_as_json(board: Board) -> dict:
             {"id": t.booth.pk, "label": t.booth.label, "method": t.booth.method.code,
              "state": t.state, "visit": visit_json(t.visit),
              "since": t.since.isoformat() if t.since else None, "minutes": t.minutes,
-             "level": t.level}
+             "level": t.level, "incident": str(t.incident.pk) if t.incident else None}
             for t in board.tiles
         ],
         "queue": [

@@ -61,6 +61,7 @@ def _door_context(request, site, *, person=None, form=None, error=None, query=""
     return {
         "site": site, "board": board_for(site), "can_door": can_door,
         "can_respond": request.user.can(Capability.INCIDENTS_RESPOND, site),
+        "can_journal": request.user.can(Capability.JOURNAL_WRITE, site),
         "query": query, "results": results, "person": person, "form": form, "error": error,
         "site_tools": site_tools(request.user, site),
     }
@@ -98,7 +99,8 @@ def board_fragment(request, slug):
     return render(request, "visits/_board.html", {
         "site": site, "board": board_for(site),
         "can_door": request.user.can(Capability.PERSONS_REGISTER, site),
-        "can_respond": request.user.can(Capability.INCIDENTS_RESPOND, site)})
+        "can_respond": request.user.can(Capability.INCIDENTS_RESPOND, site),
+        "can_journal": request.user.can(Capability.JOURNAL_WRITE, site)})
 
 
 @staff_required(Capability.PERSONS_REGISTER)

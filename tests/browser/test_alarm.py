@@ -76,3 +76,79 @@ def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url, to
     door.select_option("#outcome", "recovered_on_site")
     door.get_by_role("button", name=re.compile("Luk hændelsen|Close the incident")).click()
     expect(other.locator(".alarm-banner")).to_have_count(0, timeout=3_000)
+
+
+def _log_in_health(page, server_url, totp_code):
+    page.goto(f"{server_url}/login/")
+    page.fill("#id_username", "health")
+    page.fill("#id_password", "stofrum-demo")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(re.compile(r".*/login/verify/.*"))
+    page.fill("#id_otp", totp_code("health"))
+    page.press("#id_otp", "Enter")
+    page.wait_for_url(re.compile(r".*/staff/$"))
+
+
+def test_two_staff_alarm_one_booth_make_one_incident_and_the_kind_is_chosen_later(
+        browser, server_url, totp_code):
+    api = Api(server_url)
+    person = api.person("Kokain Kim", site="h17")
+    visit = api.check_in(person, "h17", substances=("cocaine",))
+    door = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    nurse = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    watcher = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(door, server_url)
+    _log_in_health(nurse, server_url, totp_code)
+    log_in(watcher, server_url)  # the staff home: every alarm shows here as a banner
+    for page in (door, nurse):
+        page.goto(f"{server_url}/staff/sites/h17/")
+        expect(page.locator("#board")).to_have_attribute("data-live", "on", timeout=10_000)
+    watcher.wait_for_timeout(500)  # let its event streams connect
+
+    door.locator(".booth.occupied", has_text="Kokain Kim").get_by_role(
+        "button", name="Alarm").click()
+    door.wait_for_url(re.compile(r".*/staff/incidents/.+/$"))
+    incident_url = door.url
+
+    # The nurse's board shows, without reload, that an alarm is running on that booth.
+    tile = nurse.locator(".booth.occupied", has_text="Kokain Kim")
+    flag = tile.locator(".tile-alarm")
+    expect(flag).to_be_visible(timeout=3_000)
+    expect(flag).to_have_text(re.compile("Alarm i gang|Alarm running"))
+    expect(flag).to_have_attribute("href", re.compile(r"/staff/incidents/.+/$"))
+    shot(nurse, "alarm-running-on-the-tile")
+
+    # The nurse presses Alarm on the same booth too: she joins the same incident.
+    tile.get_by_role("button", name="Alarm", exact=True).click()
+    nurse.wait_for_url(re.compile(r".*/staff/incidents/.+/$"))
+    assert nurse.url == incident_url
+    banners = watcher.locator(".alarm-banner")
+    expect(banners).to_have_count(1, timeout=3_000)
+    expect(banners).to_contain_text(visit["booth"])
+    watcher.wait_for_timeout(1_000)  # a second alarm event would have arrived by now
+    expect(banners).to_have_count(1)
+
+    # The kind is unknown until chosen; the nurse chooses it on the incident page.
+    expect(nurse.locator("h1")).to_contain_text(re.compile("Ukendt|Unknown"))
+    nurse.get_by_label(re.compile(r"Overdosis \(stimulanser\)|Overdose \(stimulant\)")).check()
+    nurse.get_by_role("button", name=re.compile("Gem typen|Save the kind")).click()
+    expect(nurse.locator("h1")).to_contain_text(
+        re.compile(r"Overdosis \(stimulanser\)|Overdose \(stimulant\)"))
+    # Naloxone recorded by the nurse makes her a responder.
+    nurse.get_by_role("button", name=re.compile("0.4 mg")).click()
+    expect(nurse.locator(".incident-head")).to_contain_text("health")
+    shot(nurse, "incident-kind-chosen")
+
+    nurse.select_option("#outcome", "recovered_on_site")
+    nurse.get_by_role("button", name=re.compile("Luk hændelsen|Close the incident")).click()
+    expect(watcher.locator(".alarm-banner")).to_have_count(0, timeout=3_000)
+    # The journal is not lost: the board lists it for the nurse, with a link to write it.
+    nurse.goto(f"{server_url}/staff/sites/h17/")
+    pending = nurse.locator(".journals-pending")
+    expect(pending).to_be_visible()
+    expect(pending.get_by_role("link", name=re.compile("Skriv journalen|Write the journal"))
+           ).not_to_have_count(0)
+    expect(nurse.locator(".tile-alarm")).to_have_count(0)
+    nurse.goto(f"{server_url}/staff/")
+    expect(nurse.locator("ul.journals-pending")).to_be_visible()
+    shot(nurse, "journals-pending-on-home")

@@ -98,8 +98,7 @@ def test_records_are_append_only_and_corrected_by_addenda(nurse, incident):
         journal.save()
     with pytest.raises(AppendOnlyError):
         journal.delete()
-    addendum = write(nurse, incident, cpr_number=REAL_CPR, assessment="Rettelse: 0,8 mg.",
-                     addendum_to=journal)
+    addendum = write(nurse, incident, assessment="Rettelse: 0,8 mg.", addendum_to=journal)
     assert addendum.addendum_to == journal
     assert JournalRecord.objects.get(pk=journal.pk).assessment == "Respirationsdepression."
 
