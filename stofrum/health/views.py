@@ -3,11 +3,11 @@
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from stofrum.errors import DomainError
 from stofrum.forms_util import or_404
@@ -17,7 +17,6 @@ from stofrum.health.forms import DisclosureForm, JournalForm, RevealForm
 from stofrum.health.models import Incident
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
-from stofrum.visits.board import open_incidents
 from stofrum.visits.services import get_visit_for
 
 NALOXONE_DOSES = ["0.4", "0.8", "1.6", "2.0"]
@@ -42,14 +41,6 @@ def raise_alarm_view(request, slug):
     if incident.joined:
         messages.info(request, _("An alarm is already running here: this is its incident."))
     return redirect("health:incident", incident_id=incident.pk)
-
-
-@staff_required(Capability.INCIDENTS_RESPOND)
-@require_GET
-def open_alarms_view(request, slug):
-    """The site's open incidents as JSON, for the alarm banner on every staff page."""
-    site = get_site_for(request.user, slug, Capability.INCIDENTS_RESPOND)
-    return JsonResponse({"incidents": [services.alarm_payload(i) for i in open_incidents(site)]})
 
 
 def _incident(request, incident_id) -> Incident:
