@@ -67,6 +67,7 @@ messages: install
 bench: install
 	$(PY) bench/checkin.py
 	$(PY) bench/alarm.py
+	$(PY) bench/door_tabs.py
 	$(PY) bench/stats.py
 
 clean:

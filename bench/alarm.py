@@ -5,8 +5,10 @@
 Runs the real server (uvicorn) on PostgreSQL, once as a single process and once as two
 processes (the clients split between them, the alarm raised through the first, so the
 second only hears it through LISTEN/NOTIFY). Each client is a server-sent-events
-connection like a board's. Prints p50/p99 in milliseconds and writes them into
-docs/performance.md. A benchmark, not a test: it asserts nothing.
+connection like a board's: half of them the API's stream of the site, half the stream of
+a locked door terminal (`/terminal/events`, the lock screen's, without person data).
+Prints p50/p99 in milliseconds and writes them into docs/performance.md. A benchmark, not
+a test: it asserts nothing.
 """
 
 import argparse
@@ -29,6 +31,7 @@ from bench import common  # noqa: E402
 DB_NAME = "stofrum_bench_alarm"
 BASE_URL = common.BASE
 TARGET_P99_MS = 500
+SECRET_KEY = "bench-only"
 
 
 def free_port() -> int:
@@ -80,13 +83,29 @@ def api(url, method, path, body=None, token=None):
         return json.loads(response.read() or b"null")
 
 
+def terminal_mark(secret_key: str) -> str:
+    """The lock screen's cookie for h17, signed as stofrum/live/terminal.py signs it."""
+    from django.core.signing import TimestampSigner
+
+    from stofrum.live.terminal import SALT
+
+    return TimestampSigner(key=secret_key, salt=SALT, fallback_keys=[]).sign_object(
+        {"sites": ["h17"], "at": int(time.time())}, compress=True)
+
+
 async def sse_client(url: str, token: str, arrivals: dict, ready: asyncio.Event,
-                     counter: list, total: int):
-    """One board: a raw HTTP/1.1 event stream; records when each alarm arrives."""
+                     counter: list, total: int, locked_cookie: str | None = None):
+    """One board (or, with `locked_cookie`, a locked door terminal): a raw HTTP/1.1 event
+    stream; records when each alarm arrives."""
     host, port = url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write((f"GET /api/v1/sites/h17/events HTTP/1.1\r\nHost: {host}\r\n"
-                  f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n").encode())
+    if locked_cookie:
+        request = (f"GET /terminal/events HTTP/1.1\r\nHost: {host}\r\n"
+                   f"Cookie: stofrum_terminal={locked_cookie}\r\n")
+    else:
+        request = (f"GET /api/v1/sites/h17/events HTTP/1.1\r\nHost: {host}\r\n"
+                   f"Authorization: Bearer {token}\r\n")
+    writer.write((request + "Accept: text/event-stream\r\n\r\n").encode())
     await writer.drain()
     event = None
     try:
@@ -117,8 +136,11 @@ async def measure(urls: list[str], clients: int, alarms: int) -> list[float]:
                 "substances": ["heroin"], "method": "injection"}, token)
     arrivals: dict = {}
     ready, counter = asyncio.Event(), [0]
+    locked = terminal_mark(SECRET_KEY)
     tasks = [asyncio.create_task(sse_client(urls[i % len(urls)], token, arrivals, ready,
-                                            counter, clients)) for i in range(clients)]
+                                            counter, clients,
+                                            locked_cookie=locked if i % 2 else None))
+             for i in range(clients)]
     await asyncio.wait_for(ready.wait(), 30)
     await asyncio.sleep(1)  # every process's listener is up
     latencies = []
@@ -168,7 +190,8 @@ def run(processes: int, clients: int, alarms: int, env) -> dict:
 def write_docs(rows, clients, alarms) -> None:
     lines = [
              f"Measured {date.today().isoformat()} with `.venv/bin/python bench/alarm.py` "
-             f"({clients} server-sent-event clients on one site, {alarms} alarms raised "
+             f"({clients} server-sent-event clients on one site, half of them locked door "
+             f"terminals, {alarms} alarms raised "
              "through the API, PostgreSQL LISTEN/NOTIFY bus). Latency is from sending the "
              "alarm request to the event arriving at each client.", "",
              "| server processes | deliveries | lost | p50 ms | p99 ms | max ms |",
@@ -185,7 +208,7 @@ def main() -> None:
     parser.add_argument("--alarms", type=int, default=20)
     args = parser.parse_args()
     env = {**os.environ, "DATABASE_URL": f"{BASE_URL}/{DB_NAME}",
-           "STOFRUM_EVENT_BUS": "postgres", "SECRET_KEY": "bench-only",
+           "STOFRUM_EVENT_BUS": "postgres", "SECRET_KEY": SECRET_KEY,
            "STOFRUM_LOG_LEVEL": "WARNING",
            "STOFRUM_VAR_DIR": str(ROOT / "var" / "bench")}
     rows = [run(n, args.clients, args.alarms, env) for n in (1, 2)]
