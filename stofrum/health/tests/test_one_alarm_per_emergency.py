@@ -69,12 +69,12 @@ def test_the_api_answers_201_then_200_with_the_open_incident(api_as, door, visit
 
 def test_the_tile_alarm_joins_and_the_board_tile_shows_it(client, door, sites, visit):
     client.force_login(door)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is made in English
     r1 = client.post("/staff/sites/h17/alarm", {"visit": str(visit.pk)})
     r2 = client.post("/staff/sites/h17/alarm", {"visit": str(visit.pk)})
     incident = Incident.objects.get()
     assert r1["Location"] == r2["Location"] == f"/staff/incidents/{incident.pk}/"
     assert incident.kind == "unknown"
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "An alarm is already running here" in client.get(r2["Location"]).content.decode()
     board = client.get("/staff/sites/h17/board").content.decode()
     assert 'class="tile-alarm"' in board
