@@ -1,6 +1,9 @@
 """Shared test cast, after healthchecks' BaseTestCase: staff of this site (h17) in every
 role, staff of another site (skyen), and anonymous visitors."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.db import connection
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -168,3 +171,23 @@ def api_as(client):
         return Api()
 
     return make
+
+
+def race(calls):
+    """Run the callables at the same moment, each on its own database connection (the race
+    tests, PostgreSQL); a refused call's DomainError is returned in its place."""
+    from stofrum.errors import DomainError
+
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait()
+            return call()
+        except DomainError as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))

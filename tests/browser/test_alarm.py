@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_door import Api, log_in, shot
+from tests.browser.test_door import Api, log_in, log_in_with_totp, shot
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +46,7 @@ def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url, to
 
     # A nurse writes the journal with a fictitious CPR number.
     nurse = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
-    nurse.goto(f"{server_url}/login/")
-    nurse.fill("#id_username", "health")
-    nurse.fill("#id_password", "stofrum-demo")
-    nurse.press("#id_password", "Enter")
-    nurse.wait_for_url(re.compile(r".*/login/verify/.*"))
-    nurse.fill("#id_otp", totp_code("health"))
-    nurse.press("#id_otp", "Enter")
-    nurse.wait_for_url(re.compile(r".*/staff/$"))
+    log_in_with_totp(nurse, server_url, "health", totp_code)
     nurse.goto(incident_url)
     nurse.get_by_role("link", name=re.compile("Skriv journalen|Write the journal")).click()
     nurse.check("input[name=patient_id][value=fictitious]")
@@ -78,17 +71,6 @@ def test_one_tap_alarm_reaches_another_screen_and_closes(browser, server_url, to
     expect(other.locator(".alarm-banner")).to_have_count(0, timeout=3_000)
 
 
-def _log_in_health(page, server_url, totp_code):
-    page.goto(f"{server_url}/login/")
-    page.fill("#id_username", "health")
-    page.fill("#id_password", "stofrum-demo")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(re.compile(r".*/login/verify/.*"))
-    page.fill("#id_otp", totp_code("health"))
-    page.press("#id_otp", "Enter")
-    page.wait_for_url(re.compile(r".*/staff/$"))
-
-
 def test_two_staff_alarm_one_booth_make_one_incident_and_the_kind_is_chosen_later(
         browser, server_url, totp_code):
     api = Api(server_url)
@@ -98,7 +80,7 @@ def test_two_staff_alarm_one_booth_make_one_incident_and_the_kind_is_chosen_late
     nurse = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
     watcher = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
     log_in(door, server_url)
-    _log_in_health(nurse, server_url, totp_code)
+    log_in_with_totp(nurse, server_url, "health", totp_code)
     log_in(watcher, server_url)  # the staff home: every alarm shows here as a banner
     for page in (door, nurse):
         page.goto(f"{server_url}/staff/sites/h17/")

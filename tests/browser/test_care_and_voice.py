@@ -2,13 +2,12 @@
 a leader's quarantine refusing check-in at another room with the end date, and a
 complaint from the public page (on a phone, without login) reaching the leader."""
 
-import re
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_door import Api, log_in, shot
+from tests.browser.test_door import Api, log_in, log_in_with_totp, shot
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +46,7 @@ def test_leader_quarantine_refuses_check_in_elsewhere_and_public_complaint_reach
     until = date.today() + timedelta(days=14)
 
     leader = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
-    leader.goto(f"{server_url}/login/")
-    leader.fill("#id_username", "leader")
-    leader.fill("#id_password", "stofrum-demo")
-    leader.press("#id_password", "Enter")
-    leader.wait_for_url(re.compile(r".*/login/verify/.*"))
-    leader.fill("#id_otp", totp_code("leader"))
-    leader.press("#id_otp", "Enter")
-    leader.wait_for_url(re.compile(r".*/staff/$"))
+    log_in_with_totp(leader, server_url, "leader", totp_code)
 
     leader.goto(f"{server_url}/staff/persons/{person['code']}/")
     form = leader.locator("#quarantine-form")

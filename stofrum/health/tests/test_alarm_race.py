@@ -1,12 +1,9 @@
 """Staff pressing Alarm on the same booth at the same moment make one incident
 (PostgreSQL: a partial unique index on the visit of open incidents)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
+from conftest import race
 from stofrum.health import services
 from stofrum.health.models import Incident
 from stofrum.visits.services import check_in
@@ -16,26 +13,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CLIENTS = 12
 
 
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_concurrent_alarms_for_one_visit_give_one_incident(door, sites, make_person,
                                                            make_staff):
     visit = check_in(door, make_person(alias="Race"), sites["h17"], ["heroin"], "injection")
     staff = [door, make_staff("health", ["h17"]), make_staff("leader", ["h17"])]
     callers = [staff[i % len(staff)] for i in range(CLIENTS)]
-    results = _race([(lambda s=s: services.raise_alarm(s, sites["h17"], visit=visit))
+    results = race([(lambda s=s: services.raise_alarm(s, sites["h17"], visit=visit))
                      for s in callers])
     assert Incident.objects.filter(visit=visit).count() == 1
     assert {r.pk for r in results} == {Incident.objects.get().pk}

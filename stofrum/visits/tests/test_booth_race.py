@@ -1,11 +1,8 @@
 """The database keeps the booth promises under concurrent check-ins (PostgreSQL)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
+from conftest import race
 from stofrum.errors import DomainError
 from stofrum.visits.models import Visit
 from stofrum.visits.services import check_in
@@ -16,29 +13,12 @@ CLIENTS = 50
 BOOTHS = 5
 
 
-def _race(calls):
-    """Run the callables at the same moment, each on its own database connection."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call()
-        except DomainError as exc:
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_fifty_concurrent_check_ins_fill_five_booths_and_queue_the_rest(
         door, sites, make_person, set_booths):
     set_booths("h17", "injection", BOOTHS)
     people = [make_person(alias=f"Person {i}") for i in range(CLIENTS)]
     site = sites["h17"]
-    results = _race([
+    results = race([
         (lambda p=p: check_in(door, p, site, ["heroin"], "injection")) for p in people
     ])
     assert all(isinstance(r, Visit) for r in results), results
@@ -56,7 +36,7 @@ def test_the_same_person_checked_in_concurrently_gets_one_visit(
     person = make_person()
     calls = [(lambda s=s: check_in(door, person, sites[s], ["heroin"], "injection"))
              for s in ["h17", "skyen"] * 10]
-    results = _race(calls)
+    results = race(calls)
     visits = [r for r in results if isinstance(r, Visit)]
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert len(visits) == 1, [getattr(r, "code", r) for r in results]
@@ -74,7 +54,7 @@ def test_two_concurrent_moves_into_the_same_free_booth_one_wins(
               for i in range(2)]
     free = (site.booths.filter(method__code="injection", is_active=True)
             .exclude(pk__in=[v.booth_id for v in movers]).get())
-    results = _race([(lambda v=v: correct_visit(door, v, booth=free.pk)) for v in movers])
+    results = race([(lambda v=v: correct_visit(door, v, booth=free.pk)) for v in movers])
     moved = [r for r in results if isinstance(r, Visit)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(moved) == 1 and [r.code for r in refused] == ["booth_taken"], results
