@@ -3,10 +3,10 @@ under concurrent requests (PostgreSQL)."""
 
 import pytest
 
+from conftest import race
 from stofrum.errors import DomainError
 from stofrum.sites.models import HouseRules
 from stofrum.sites.services import change_house_rules
-from stofrum.visits.tests.test_booth_race import _race
 from stofrum.voice.models import Complaint
 from stofrum.voice.services import file_complaint
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def test_concurrent_rule_changes_never_share_a_version_number(make_staff, sites):
     leader = make_staff("leader", ["h17"])
-    results = _race([
+    results = race([
         (lambda i=i: change_house_rules(leader, sites["h17"], rules_da=f"Regel {i}",
                                         rules_en=f"Rule {i}"))
         for i in range(8)])
@@ -30,7 +30,7 @@ def test_concurrent_rule_changes_never_share_a_version_number(make_staff, sites)
 
 def test_concurrent_public_complaints_from_one_address_stop_at_the_limit(sites, settings):
     settings.STOFRUM_COMPLAINT_RATE_LIMIT = 5
-    results = _race([
+    results = race([
         (lambda: file_complaint(None, site=None, route="leader", text="Kold",
                                 client_address="203.0.113.9"))
         for _ in range(20)])
@@ -54,6 +54,6 @@ def test_statistics_stay_right_while_check_ins_and_reads_race(door, make_person,
     calls = [(lambda p=p: check_in(door, p, sites["h17"], ["heroin"], "injection"))
              for p in people]
     calls += [refresh_stale for _ in range(8)]
-    _race(calls)
+    race(calls)
     today = timezone.localdate()
     assert indicators.summary([sites["h17"]], today, today)["check_ins"] == 24
