@@ -11,7 +11,6 @@ in again.
 
 import time
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
@@ -86,9 +85,6 @@ def locked_sites(request) -> list:
 @require_GET
 async def terminal_events(request) -> HttpResponse:
     """`GET /terminal/events`: the alarms of a locked terminal's sites (no login)."""
-    from stofrum.live.views import _error, stream_response
+    from stofrum.live.views import stream_by_credential
 
-    grant = await sync_to_async(locked_grant)(request)
-    if grant is None:
-        return _error("not_authenticated", 401)
-    return stream_response(grant)
+    return await stream_by_credential(request, locked_grant)

@@ -223,6 +223,16 @@ async def event_stream(grant: Grant):
         raise
 
 
+async def stream_by_credential(request, grant_for) -> HttpResponse:
+    """The stream of a screen that holds a device credential instead of a login (a locked
+    terminal's mark, a wall screen's key): `grant_for(request)` (sync) finds its Grant, or
+    None for 401."""
+    grant = await sync_to_async(grant_for)(request)
+    if grant is None:
+        return _error("not_authenticated", 401)
+    return stream_response(grant)
+
+
 def stream_response(grant: Grant) -> StreamingHttpResponse:
     response = StreamingHttpResponse(event_stream(grant), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"

@@ -7,7 +7,6 @@ the room) and every alarm of the site — and nothing else: no action, no person
 other site. Revoking it darkens the screen within a minute.
 """
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,12 +95,9 @@ def wall_grant(request):
 @require_GET
 async def events_view(request):
     """`/wall/events`: the site's events for the wall screen."""
-    from stofrum.live.views import _error, stream_response
+    from stofrum.live.views import stream_by_credential
 
-    grant = await sync_to_async(wall_grant)(request)
-    if grant is None:
-        return _error("not_authenticated", 401)
-    return stream_response(grant)
+    return await stream_by_credential(request, wall_grant)
 
 
 @staff_required(Capability.WALL_SCREENS)
