@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port, start_server
 from tests.browser.test_door import Api, log_in
+from tests.live_server import ROOT, free_port, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def proxied_url(server_env, tmp_path_factory):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                     "-subj", "/CN=127.0.0.1", "-keyout", str(tmp / "key.pem"),
                     "-out", str(tmp / "cert.pem")], check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     conf = (ROOT / "deploy" / "nginx.conf.template").read_text()
     for name, value in {"PREFIX": str(tmp), "LISTEN": str(port), "CERT": str(tmp / "cert.pem"),
                         "KEY": str(tmp / "key.pem"),

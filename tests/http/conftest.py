@@ -1,0 +1,70 @@
+"""Tests that speak real HTTP to a running server (uvicorn) on the engine of this run:
+a fresh SQLite file, or a fresh PostgreSQL database beside the run's test database. The
+server holds the five sites, the demo accounts and a little demo data."""
+
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+from binascii import unhexlify
+
+import pytest
+
+from tests.live_server import base_env, fresh_database_url, start_server
+
+DEMO_DATA = ["demo_data", "--persons", "40", "--days", "2", "--visits-per-day", "40"]
+
+
+@pytest.fixture(scope="session")
+def http_server(tmp_path_factory):
+    """The URL of a running server with sites, demo accounts and some demo data."""
+    tmp = tmp_path_factory.mktemp("http")
+    run_url = os.environ.get("DATABASE_URL", "")
+    env = base_env(tmp, fresh_database_url(run_url, tmp, "http"))
+    yield from start_server(env, tmp, setup=(["seed_sites"], ["seed_demo_accounts"], DEMO_DATA))
+
+
+def call(base, method, path, body=None, headers=None, timeout=30):
+    """One request; answers (status, headers, body bytes) whatever the status."""
+    data = json.dumps(body).encode() if body is not None and not isinstance(body, bytes) \
+        else body
+    request = urllib.request.Request(
+        f"{base}{path}", method=method, data=data,
+        headers={**({"Content-Type": "application/json"} if data is not None else {}),
+                 **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def _totp(hex_key: str) -> str:
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(unhexlify(hex_key)).token():06d}"
+
+
+@pytest.fixture(scope="session")
+def role_tokens(http_server):
+    """A bearer token for each demo account, keyed by its role (reception, health, leader,
+    admin, analyst)."""
+    from stofrum.staff.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    tokens = {}
+    for account in DEMO_ACCOUNTS:
+        credentials = {"username": account["username"], "password": DEMO_PASSWORD}
+        if account["totp_key"]:
+            credentials["otp"] = _totp(account["totp_key"])
+        for _attempt in range(3):
+            status, _, body = call(http_server, "POST", "/api/v1/auth/token", credentials)
+            if status == 200:
+                break
+            # A code is accepted once; the next 30-second step brings a fresh one.
+            time.sleep(31 - time.time() % 30)
+            if account["totp_key"]:
+                credentials["otp"] = _totp(account["totp_key"])
+        assert status == 200, (account["username"], status, body[:300])
+        tokens[account["role"]] = json.loads(body)["token"]
+    return tokens

@@ -1,0 +1,85 @@
+"""The app served the way production serves it (uvicorn, ASGI) for tests that speak real
+HTTP to it: the browser tests, the API fuzzing and the page crawl."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(folder: Path, database_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url,
+           "STOFRUM_VAR_DIR": str(folder / "var"), "SECRET_KEY": "http-tests-only",
+           "DJANGO_SETTINGS_MODULE": "stofrum.settings"}
+    env.pop("STOFRUM_EVENT_BUS", None)
+    return env
+
+
+def fresh_database_url(run_url: str, folder: Path, suffix: str) -> str:
+    """A database of its own for a served app, on the engine of this test run: SQLite in
+    `folder`, or a freshly created PostgreSQL database named after the run's plus `suffix`."""
+    if not run_url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{folder / f'{suffix}.sqlite3'}"
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(run_url)
+    name = f"{parts.path.lstrip('/') or 'stofrum'}_{suffix}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def manage(env, *args) -> str:
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300, check=True)
+    return result.stdout
+
+
+def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
+    """Migrate, seed (`setup`: management commands) and serve the app with uvicorn; yields
+    its URL, stops it after."""
+    for command in (["migrate", "--noinput"], *setup,
+                    ["collectstatic", "--noinput", "--verbosity", "0"]):
+        manage(env, *command)
+    port = free_port()
+    log = (folder / "uvicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the app did not start: " + Path(log.name).read_text()[-3000:])
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
