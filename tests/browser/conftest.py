@@ -54,23 +54,55 @@ def axe_source():
     return AXE_JS.read_text()
 
 
-@pytest.fixture
-def axe(axe_source):
+def axe_check(page, source, name=""):
     """Check the page as it is now with axe-core for WCAG 2.1 A and AA; fail on any
     violation, naming the rule and the elements."""
+    page.evaluate(source)
+    result = page.evaluate(
+        "opts => axe.run(document, opts)",
+        {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} — "
+                + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
+                            else str(n["target"]) for n in v["nodes"][:5])
+                for v in result["violations"]]
+    assert not problems, f"axe on {name or page.url}:\n" + "\n".join(problems)
 
-    def check(page, name=""):
-        page.evaluate(axe_source)
-        result = page.evaluate(
-            "opts => axe.run(document, opts)",
-            {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
-        problems = [f"{v['id']} ({v['impact']}): {v['help']} — "
-                    + "; ".join(n["target"][0] if isinstance(n["target"][0], str)
-                                else str(n["target"]) for n in v["nodes"][:5])
-                    for v in result["violations"]]
-        assert not problems, f"axe on {name or page.url}:\n" + "\n".join(problems)
 
-    return check
+@pytest.fixture
+def axe(axe_source):
+    """axe_check for a page in a state the test set up (an open dialog, an alarm)."""
+    return lambda page, name="": axe_check(page, axe_source, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _axe_on_every_page():
+    """Every page a browser test opens (page.goto) or arrives at (page.wait_for_url) is
+    checked with axe-core as it loads, so that no page escapes the check."""
+    if not AXE_JS.exists():
+        yield
+        return
+    from playwright.sync_api import Page
+
+    source = AXE_JS.read_text()
+    goto, wait_for_url = Page.goto, Page.wait_for_url
+
+    def is_html(page):
+        return page.evaluate("document.contentType") == "text/html"
+
+    def checked_goto(self, url, **kwargs):
+        response = goto(self, url, **kwargs)
+        if is_html(self):
+            axe_check(self, source)
+        return response
+
+    def checked_wait_for_url(self, url, **kwargs):
+        wait_for_url(self, url, **kwargs)
+        if is_html(self):
+            axe_check(self, source)
+
+    Page.goto, Page.wait_for_url = checked_goto, checked_wait_for_url
+    yield
+    Page.goto, Page.wait_for_url = goto, wait_for_url
 
 
 @pytest.fixture(scope="session")

@@ -51,3 +51,10 @@ def test_leader_pages(browser, server_url, totp_code, axe):
     page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
     log_in_with_totp(page, server_url, "leader", totp_code)
     _visit(page, server_url, LEADER, axe, code=person["code"])
+
+
+def test_every_opened_page_is_checked(page, axe_source):
+    """The check that runs on every page a test opens fails on a violation (an image
+    without a text alternative), so a page with one cannot pass unseen."""
+    with pytest.raises(AssertionError, match="image-alt"):
+        page.goto("data:text/html,<html lang=en><title>t</title><main><img src=x></main>")
