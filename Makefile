@@ -31,7 +31,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint test-sqlite test-postgres test-browser
+# The SQLite and PostgreSQL runs are independent (each its own databases and served apps) and
+# each uses one core: they run side by side, each printing its output when it ends.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -m "not browser" -q
