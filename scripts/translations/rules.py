@@ -2,4 +2,6 @@
 # unknown room, the journal extract, the queue position); scripts/fill-po reads DA.
 DA = {
     "Assisted intake not possible right now": "Assisteret indtag ikke muligt lige nu",
+    "That room is not known. Choose a room from the list, or no particular room.":
+        "Det rum kender vi ikke. Vælg et rum på listen, eller intet bestemt rum.",
 }
