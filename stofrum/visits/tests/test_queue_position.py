@@ -103,3 +103,23 @@ def test_the_board_page_numbers_the_queue_per_method(client, login, door, sites,
     login(door)
     page = client.get("/staff/sites/h17/board").content.decode()
     assert [int(n) for n in re.findall(r'<li value="(\d+)"', page)] == [1, 1, 2]
+
+
+def test_the_migration_numbers_the_open_visits_in_their_old_order(
+        door, sites, make_person, full_site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("stofrum.visits.migrations.0007_queue_number")
+    a = arrive(door, sites, make_person, "A", "injection")
+    b = arrive(door, sites, make_person, "B", "injection")
+    done = arrive(door, sites, make_person, "C", "smoking")
+    leave_queue(door, done)
+    Visit.objects.update(queue_number=None)
+    migration.number_the_open_visits(apps, None)
+    inside = sorted(full_site.values(), key=lambda v: (v.checked_in_at, v.pk))
+    numbers = dict(Visit.objects.values_list("pk", "queue_number"))
+    assert [numbers[v.pk] for v in [*inside, a, b]] == [1, 2, 3, 4]
+    assert numbers[done.pk] is None
+    assert [v.pk for v in services.queue(sites["h17"])] == [a.pk, b.pk]
