@@ -58,6 +58,8 @@ class ViolationIn(Schema):
     # A line of the site's current house rules, "<version id>:<line number>", or "other".
     rule_ref: str | None = None
     occurred_at: datetime | None = None
+    # Also exclude the person from the site for the rest of its day (one transaction).
+    exclude_today: bool = False
 
 
 class ViolationOut(Schema):
@@ -67,6 +69,7 @@ class ViolationOut(Schema):
     rule: str
     description: str
     occurred_at: datetime
+    exclusion: int | None = None  # the day exclusion recorded with it, if any
 
 
 def quarantine_out(q: Quarantine) -> dict:
@@ -141,6 +144,8 @@ def record_violation(request, payload: ViolationIn):
     v = services.record_violation(request.auth, person, site, rule=payload.rule,
                                   rule_ref=payload.rule_ref,
                                   description=payload.description,
-                                  occurred_at=payload.occurred_at)
+                                  occurred_at=payload.occurred_at,
+                                  exclude_today=payload.exclude_today)
     return Status(201, {"id": v.pk, "person": person.code, "site": site.slug, "rule": v.rule,
-                        "description": v.description, "occurred_at": v.occurred_at})
+                        "description": v.description, "occurred_at": v.occurred_at,
+                        "exclusion": v.exclusion.pk if v.exclusion else None})

@@ -63,10 +63,14 @@ def _picked_rule(site, rule_ref: str):
 
 
 def record_violation(staff, person, site, *, rule: str = "", description: str,
-                     occurred_at=None, rule_ref: str | None = None) -> Violation:
+                     occurred_at=None, rule_ref: str | None = None,
+                     exclude_today: bool = False) -> Violation:
     """Record a breach of the house rules at `site`: which rule, what happened, when. The
     rule is picked from the site's current house rules (`rule_ref`, see
     `house_rule_choices`), or is "other" (or absent) and written out in `rule`.
+    With `exclude_today` the person is also excluded from `site` for the rest of its day
+    (`exclude_for_today`, the description as the reason), in the same transaction: both
+    are recorded or neither. The exclusion is then `violation.exclusion` (else None).
 
     Refuses: (400) `text_required`, `text_too_long`, `unknown_rule` (not a current rule of
     the site); (422) `invalid_date` (in the future).
@@ -89,7 +93,10 @@ def record_violation(staff, person, site, *, rule: str = "", description: str,
         record(staff, "conduct.violation_recorded", violation, site=site, summary=rule,
                changes={"person": person.code, "rule": rule,
                         "house_rules": f"{house_rules.label}#{number}" if house_rules
-                        else OTHER_RULE})
+                        else OTHER_RULE, "exclude_today": exclude_today})
+        violation.exclusion = (
+            exclude_for_today(staff, person, site, reason=description, violation=violation,
+                              now=now) if exclude_today else None)
     return violation
 
 

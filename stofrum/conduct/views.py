@@ -36,14 +36,12 @@ def violation_view(request, code):
     person = _person(request, code)
     site = _posted_site(request, Capability.CONDUCT_RECORD)
     try:
-        violation = services.record_violation(
+        services.record_violation(
             request.user, person, site, rule=request.POST.get("rule", ""),
             rule_ref=request.POST.get("rule_choice"),
             description=request.POST.get("description", ""),
-            occurred_at=posted_moment(request.POST.get("occurred_at"), "occurred_at"))
-        if request.POST.get("exclude_today"):
-            services.exclude_for_today(request.user, person, site, violation=violation,
-                                       reason=request.POST.get("description", ""))
+            occurred_at=posted_moment(request.POST.get("occurred_at"), "occurred_at"),
+            exclude_today=bool(request.POST.get("exclude_today")))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

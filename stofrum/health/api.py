@@ -203,9 +203,8 @@ def write_journal(request, incident_id: str, payload: JournalIn):
         treatment=payload.treatment, information_given=payload.note,
         treated_by=payload.treated_by, treated_at=payload.treated_at,
         cpr_number=payload.cpr, fictitious=payload.fictitious, birth_date=payload.birth_date)
-    shown = services.read_journal(request.auth, journal)
-    return Status(201, {"id": journal.pk, "cpr_masked": shown["cpr_masked"],
-                        "fictitious": shown["fictitious"]})
+    return Status(201, {"id": journal.pk, "cpr_masked": journal.cpr_masked,
+                        "fictitious": journal.patient.fictitious})
 
 
 journal_router = Router(tags=["health"], auth=staff_auth)

@@ -349,6 +349,8 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
     numbers, or the person's earlier one). The number is stored encrypted with a keyed hash.
     An addendum (`addendum_to`) takes neither: it belongs to the original record's patient
     and, unless given, its treatment time. The treatment time is the onset unless given.
+    The returned record carries `cpr_masked` (DDMMYY-XXXX) for the writer's receipt: the
+    write is audited as a write, never also as a read.
     Refuses `not_found`, `invalid_cpr` (422), `invalid_input` (400).
     Emits `health.journal.written` (no CPR in the trail).
     """
@@ -397,6 +399,7 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
            changes={"fictitious": patient.fictitious, "consent": disclosure_consent})
     if addendum_to is None:
         publish_after_commit(incident.site.slug, "board", {"reason": "journal_written"})
+    journal.cpr_masked = cpr.mask(vault.decrypt_cpr(bytes(patient.ciphertext)))
     return journal
 
 
@@ -424,21 +427,42 @@ def journals_pending_count(site) -> int:
     return _without_journal(site).count()
 
 
+# The reason recorded (audit summary) when the extract for the Region shows the CPR
+# number: a stable code, not a sentence in some language (the trail is read in both).
+EXTRACT_REASON = "extract_for_region"
+
+
 def read_journal(staff, journal, *, reveal: bool = False, reason: str = "") -> dict:
     """The record for display with the CPR number masked (DDMMYY-XXXX); `reveal` shows it in
     full, only with a reason. Every read is audited (`health.journal.read`,
     `health.journal.cpr_revealed`). Refuses `reason_required` (422)."""
-    from stofrum.health.models import JournalRecord
-
-    cpr, vault = _cpr_modules()
     journal = get_journal_for(staff, journal.pk)
     reason = (reason or "").strip()
     if reveal and not reason:
         raise DomainError("reason_required")
+    return _shown(staff, journal, reveal=reveal, summary=reason[:200])
+
+
+def journal_extract(staff, journal) -> dict:
+    """The printable extract for the Region: the record with the CPR number in full, only
+    when the person consented to disclosure (`disclosure_consent` "given"). The reveal is
+    audited as `health.journal.cpr_revealed` with the stable reason `EXTRACT_REASON`.
+    Refuses `not_found`, `no_consent` (422; nothing is shown or recorded)."""
+    journal = get_journal_for(staff, journal.pk)
+    if journal.disclosure_consent != DisclosureConsent.GIVEN:
+        raise DomainError("no_consent")
+    return _shown(staff, journal, reveal=True, summary=EXTRACT_REASON)
+
+
+def _shown(staff, journal, *, reveal: bool, summary: str) -> dict:
+    """The record as shown, with the read (or the reveal) audited in its own transaction."""
+    from stofrum.health.models import JournalRecord
+
+    cpr, vault = _cpr_modules()
     digits = vault.decrypt_cpr(bytes(journal.patient.ciphertext))
     with transaction.atomic():
         record(staff, "health.journal.cpr_revealed" if reveal else "health.journal.read",
-               journal, site=journal.site, summary=reason[:200])
+               journal, site=journal.site, summary=summary)
     linked = (JournalRecord.objects.filter(patient=journal.patient_id)
               .exclude(pk=journal.pk).order_by("-written_at").values_list("pk", "written_at"))
     return {

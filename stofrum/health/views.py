@@ -185,9 +185,9 @@ def journal_view(request, journal_id):
 def journal_extract_view(request, journal_id):
     """A printable extract for the Region, only when the person consented (audited read)."""
     journal = _journal(request, journal_id)
-    if journal.disclosure_consent != "given":
-        messages.error(request, DomainError("no_consent").message)
+    try:
+        shown = services.journal_extract(request.user, journal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("health:journal", journal_id=journal.pk)
-    shown = services.read_journal(request.user, journal, reveal=True,
-                                  reason="extract for the Region")
     return render(request, "health/journal_extract.html", {**shown, "site": journal.site})

@@ -48,10 +48,9 @@ def complaint_view(request):
     error, status = None, 200
     if request.method == "POST":
         anonymous = request.POST.get("anonymous") == "1"
-        site = Site.objects.filter(slug=request.POST.get("site", "")).first()
         try:
             complaint = voice.file_complaint(
-                None, site=site, route=request.POST.get("route", ""),
+                None, site=request.POST.get("site", ""), route=request.POST.get("route", ""),
                 text=request.POST.get("text", ""), anonymous=anonymous,
                 signed_as=request.POST.get("signed_as", ""),
                 client_address=client_address(request))

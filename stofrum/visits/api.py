@@ -77,12 +77,10 @@ class VisitOut(Schema):
 
     @staticmethod
     def resolve_queue_position(visit):
-        if visit.state != "queued":
-            return None
-        return Visit.objects.filter(
-            site=visit.site_id, method=visit.method_id, state="queued",
-            checked_in_at__lte=visit.checked_in_at,
-        ).count()
+        # As told at check-in (counted under the site's lock), else as it is now.
+        if hasattr(visit, "queue_position"):
+            return visit.queue_position
+        return services.queue_position(visit)
 
     @staticmethod
     def resolve_checked_out_at(visit):

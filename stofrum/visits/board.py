@@ -11,7 +11,7 @@ from django.utils import timezone
 from stofrum.sites.models import Booth
 from stofrum.visits.choices import BoothState, VisitState
 from stofrum.visits.models import Substance, Visit
-from stofrum.visits.services import recent_checkouts
+from stofrum.visits.services import QUEUE_ORDER, queue_positions, recent_checkouts
 
 # A visit that got its booth this long after checking in came from the queue; the board
 # says so for a few minutes.
@@ -65,11 +65,12 @@ def _level(minutes: int) -> str:
 
 
 def _open_visits(site, state):
+    """Visits in booths, or the queue in queue order (visits.services.QUEUE_ORDER)."""
     return (
         Visit.objects.filter(site=site, state=state)
         .select_related("person", "method", "assisted_by", "booth")
         .prefetch_related(Prefetch("substances", queryset=Substance.objects.order_by("sort_order")))
-        .order_by("checked_in_at", "id")
+        .order_by(*QUEUE_ORDER)
     )
 
 
@@ -97,8 +98,10 @@ def board_for(site, now: datetime | None = None) -> Board:
         else:
             tiles.append(BoothTile(booth, BoothState.FREE))
     queue = list(_open_visits(site, VisitState.QUEUED))
+    positions = queue_positions(queue)
     for visit in queue:
         visit.minutes_waited = minutes_waited(visit, now)
+        visit.queue_position = positions[visit.pk]  # per intake method, as told
     pending = journals_pending(site, now, limit=BOARD_PENDING_JOURNALS)
     return Board(site=site, tiles=tiles, queue=queue, generated_at=now,
                  methods=list(site.intake_methods.all()), incidents=incidents,
@@ -154,9 +157,10 @@ def board_as_json(board: Board) -> dict:
         ],
         "queue": [
             {"visit": str(v.pk), "person_code": v.person.code, "alias": v.person.alias,
-             "method": v.method.code, "since": v.checked_in_at.isoformat(), "position": i,
+             "method": v.method.code, "since": v.checked_in_at.isoformat(),
+             "position": v.queue_position,  # among those waiting for the same method
              "minutes_waited": minutes_waited(v, board.generated_at)}
-            for i, v in enumerate(board.queue, start=1)
+            for v in board.queue
         ],
         "recently_checked_out": [
             {"visit": str(v.pk), "person_code": v.person.code, "alias": v.person.alias,

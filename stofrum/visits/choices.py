@@ -18,7 +18,10 @@ class BoothState(models.TextChoices):
     CLEANING = "cleaning", _("Being cleaned")
 
 
-# Stable codes of refused check-ins (API.md), counted as "turned away" in statistics.
+# The one registry of refusal codes: a check-in refused with one of these codes is recorded
+# as turned away (visits.services.check_in), the statistics label and count them
+# (stats.labels, stats.indicators) and the README lists exactly these (a test checks it).
+# A code not here (bad input, not found) is not a refusal and is not counted.
 class RefusalCode(models.TextChoices):
     UNDERAGE = "underage", _("Under 18")
     SITE_WOMEN_ONLY = "site_women_only", _("The site is for women only")
@@ -29,4 +32,6 @@ class RefusalCode(models.TextChoices):
     NO_FIRST_AID_AGREEMENT = "no_first_aid_agreement", _("No first-aid agreement signed")
     SITE_CLOSED = "site_closed", _("The site is closed")
     INVALID_ASSISTANT = "invalid_assistant", _("The assistant cannot help")
+    ASSISTED_INTAKE_UNAVAILABLE = "assisted_intake_unavailable", _(
+        "Assisted intake not possible right now")
     ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")

@@ -41,6 +41,11 @@ class Visit(models.Model):
         "sites.Booth", on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
     )
     checked_in_at = models.DateTimeField(default=timezone.now)
+    # The arrival number at the site, allocated at check-in under a row lock on the site
+    # (visits.services): the queue is ordered by it, and the position told at the door is
+    # counted by it. Unique per site in the database. Empty for visits from before it
+    # existed (and bulk-loaded demo data); those come first, by check-in time.
+    queue_number = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     booth_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     checked_in_by = models.ForeignKey(
@@ -71,6 +76,11 @@ class Visit(models.Model):
             models.UniqueConstraint(
                 fields=["booth"], condition=Q(state=VisitState.IN_BOOTH),
                 name="visit_one_per_booth",
+            ),
+            # No two visits at a site share an arrival number, so no two people are told
+            # the same place in the queue.
+            models.UniqueConstraint(
+                fields=["site", "queue_number"], name="visit_queue_number_unique_per_site",
             ),
             models.CheckConstraint(
                 condition=~Q(state=VisitState.IN_BOOTH) | Q(booth__isnull=False),

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from stofrum.audit.services import record
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
 from stofrum.live.publish import publish_after_commit
 from stofrum.people.models import Person
-from stofrum.sites.models import Booth
+from stofrum.sites.models import Booth, Site
 from stofrum.staff.roles import Capability
 from stofrum.stats.summaries import mark_stale
 from stofrum.visits import rules
@@ -51,6 +52,53 @@ def _substances(codes) -> list[Substance]:
     return found
 
 
+# --- the queue: one definition ----------------------------------------------------------
+# The queue of a site is its queued visits in arrival order: the arrival number allocated
+# at check-in (`_next_queue_number`), older visits without one first, by check-in time.
+# The board shows it in this order, the booths are given in this order (per intake method,
+# `_promote`), and a person's position is their place in it among the visits for the same
+# method (`queue_position`): the API, the door and the board all read it here.
+QUEUE_ORDER = (F("queue_number").asc(nulls_first=True), "checked_in_at", "id")
+
+
+def queue(site, method=None):
+    """The site's queued visits (of one intake method, if given) in queue order."""
+    visits = Visit.objects.filter(site=site, state=VisitState.QUEUED)
+    if method is not None:
+        visits = visits.filter(method=method)
+    return visits.order_by(*QUEUE_ORDER)
+
+
+def queue_positions(visits) -> dict:
+    """Visit id → position (1, 2, ...) among the visits for the same intake method, for
+    visits given in queue order (e.g. `queue(site)`)."""
+    seen, positions = {}, {}
+    for visit in visits:
+        seen[visit.method_id] = seen.get(visit.method_id, 0) + 1
+        positions[visit.pk] = seen[visit.method_id]
+    return positions
+
+
+def queue_position(visit) -> int | None:
+    """The visit's place in the queue for its intake method (1 = next to get a booth), or
+    None when it is not queued. At check-in it is counted under the site's lock, so it is
+    exact: everyone numbered before has committed, nobody after is counted."""
+    if visit.state != VisitState.QUEUED:
+        return None
+    ahead = list(queue(visit.site_id, visit.method_id).values_list("pk", flat=True))
+    return ahead.index(visit.pk) + 1 if visit.pk in ahead else None
+
+
+def _next_queue_number(site) -> int:
+    """The next arrival number at `site`. Takes the site's row lock (FOR NO KEY UPDATE, so
+    inserts that merely reference the site are not held up) until the check-in commits:
+    numbers are handed out one at a time, in the order the check-ins commit, and the
+    unique constraint (site, queue_number) refuses a repeat even if that were broken."""
+    list(Site.objects.select_for_update(no_key=True).filter(pk=site.pk).values_list("pk"))
+    last = Visit.objects.filter(site=site).aggregate(n=Max("queue_number"))["n"]
+    return (last or 0) + 1
+
+
 def _lock_booths(site, method) -> list[Booth]:
     return list(
         Booth.objects.select_for_update()
@@ -71,10 +119,11 @@ WITH free AS (
       AND NOT EXISTS (SELECT 1 FROM {Visit._meta.db_table} o
                       WHERE o.booth_id = b.id AND o.state = %(in_booth)s)
 ), waiting AS (
-    SELECT q.id, row_number() OVER (ORDER BY q.checked_in_at, q.id) AS rn
+    SELECT q.id, row_number() OVER (ORDER BY q.queue_number NULLS FIRST, q.checked_in_at,
+                                           q.id) AS rn
     FROM {Visit._meta.db_table} q
     WHERE q.site_id = %(site)s AND q.method_id = %(method)s AND q.state = %(queued)s
-    ORDER BY q.checked_in_at, q.id
+    ORDER BY q.queue_number NULLS FIRST, q.checked_in_at, q.id
     LIMIT (SELECT count(*) FROM free)
 )
 UPDATE {Visit._meta.db_table} v SET state = %(in_booth)s, booth_id = free.id, booth_at = %(now)s
@@ -107,11 +156,7 @@ def _promote(site, method, booths: list[Booth], now) -> list[Promoted]:
     free = [b for b in booths if b.pk not in occupied and b.cleaning_since is None]
     if not free:
         return []
-    queued = list(
-        Visit.objects.select_for_update()
-        .filter(site=site, method=method, state=VisitState.QUEUED)
-        .order_by("checked_in_at", "id")[: len(free)]
-    )
+    queued = list(queue(site, method).select_for_update()[: len(free)])
     for visit, booth in zip(queued, free, strict=False):
         visit.state, visit.booth, visit.booth_at = VisitState.IN_BOOTH, booth, now
         visit.save(update_fields=["state", "booth", "booth_at"])
@@ -119,7 +164,7 @@ def _promote(site, method, booths: list[Booth], now) -> list[Promoted]:
 
 
 def _fill_free_booths(site, method, booths: list[Booth], now) -> list[Promoted]:
-    """Give free, clean booths to the queue in arrival order. Booth rows must be locked."""
+    """Give free, clean booths to the queue in queue order. Booth rows must be locked."""
     promoted = _promote(site, method, booths, now)
     # Their waits changed: mark their days stale (today's is marked by the caller already,
     # so this writes only for someone who queued across midnight).
@@ -149,6 +194,9 @@ def check_in(staff, person: Person, site, substances, method: str, *,
     (409) `already_checked_in`; (400) `invalid_input`, `unknown_substance`. Refusals by
     the rules are recorded as turned away. Emits `visits.checked_in` and a `board` event
     for the site.
+
+    The visit gets the site's next arrival number, and a queued visit carries its exact
+    `queue_position` (see `queue_position`), the number told at the door and by the API.
     """
     _require_site(staff, site)
     try:
@@ -177,8 +225,10 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     if assisted_by is not None:
         rules.check_assistant(site, person, assisted_by, assessment, now)
 
+    # From here on the site's lock is held until the commit (`_next_queue_number`).
     visit = Visit(person=person, site=site, method=method, state=VisitState.QUEUED,
-                  checked_in_at=now, checked_in_by=staff)
+                  checked_in_at=now, checked_in_by=staff,
+                  queue_number=_next_queue_number(site))
     if assisted_by is not None:
         visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
         visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
@@ -199,8 +249,10 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
         if promoted.pk == visit.pk:
             visit.state, visit.booth_at = VisitState.IN_BOOTH, now
             visit.booth = next(b for b in booths if b.pk == promoted.booth_id)
+    visit.queue_position = queue_position(visit)
     record(staff, "visits.checked_in", visit, site=site, summary=person.code,
            changes={"state": visit.state, "method": method.code,
+                    "queue_position": visit.queue_position,
                     "substances": sorted(s.code for s in substances),
                     "assisted": assisted_by is not None})
     publish_after_commit(site.slug, "board", {"reason": "checked_in"})
@@ -377,9 +429,9 @@ def _save_into_booth(visit, fields) -> None:
 def undo_check_out(staff, visit: Visit) -> Visit:
     """Take back a check-out made within STOFRUM_UNDO_MINUTES: the visit goes back to its
     booth if that booth is still free (or is being cleaned since this very check-out), else
-    to the queue for its method — first in it, because the queue is ordered by check-in
-    time and this visit was checked in before anyone still waiting for that method — and
-    takes a free booth at once if there is one.
+    to the queue for its method — first in it, because the queue is ordered by arrival
+    number (`QUEUE_ORDER`) and this visit arrived before anyone still waiting for that
+    method — and takes a free booth at once if there is one.
 
     Refuses (409): `not_checked_out` (not a visit checked out of a booth), `too_late`,
     `already_checked_in` (the person has checked in again since). Emits
@@ -448,8 +500,8 @@ def correct_visit(staff, visit: Visit, *, substances=None, method: str | None = 
 
     Changing the method of a visit in a booth moves it: to `booth` if given (a free booth
     of the new method), else to the first free booth of the new method, else to the queue
-    for the new method, ordered by its check-in time (the person does not lose their turn
-    for a mistake at the door). Its old booth goes to the first in its queue.
+    for the new method, ordered by its arrival number (`QUEUE_ORDER`; the person does not
+    lose their turn for a mistake at the door). Its old booth goes to the first in its queue.
 
     Refuses: (409) `too_late`, `not_in_booth` (a move of a visit that is not in a booth),
     `booth_taken` (occupied or being cleaned; also when the database's one-visit-per-booth

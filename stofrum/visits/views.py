@@ -130,8 +130,8 @@ def check_in_view(request, slug):
                 messages.success(request, _("%(alias)s checked in: booth %(booth)s.") % {
                     "alias": person.alias, "booth": visit.booth.label})
             else:
-                messages.success(request, _("%(alias)s is in the queue.") % {
-                    "alias": person.alias})
+                messages.success(request, _("%(alias)s is in the queue: number %(position)s.")
+                                 % {"alias": person.alias, "position": visit.queue_position})
             return redirect("staff:site", slug=site.slug)
     context = _door_context(request, site, person=person, form=form, error=error)
     return render(request, "visits/door.html", context, status=422 if error else 400)

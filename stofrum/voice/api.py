@@ -5,9 +5,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.audit.middleware import client_address
-from stofrum.errors import NotFound
 from stofrum.people.services import get_person_for
-from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
 from stofrum.voice import services
@@ -144,18 +142,10 @@ def file_complaint(request, payload: ComplaintIn):
     """File a complaint: staff on a person's behalf, or anyone without logging in (rate
     limited; an anonymous caller gets a receipt, never the stored complaint)."""
     staff = None if request.auth == PUBLIC else request.auth
-    site = None
-    if payload.site:
-        if staff is None:
-            site = Site.objects.filter(slug=payload.site).first()
-            if site is None:
-                raise NotFound("unknown_site")
-        else:
-            site = get_site_for(staff, payload.site, Capability.VOICE_RECORD)
     person = (get_person_for(staff, payload.person)
               if staff is not None and payload.person and not payload.anonymous else None)
     complaint = services.file_complaint(
-        staff, site=site, route=payload.route, text=payload.text,
+        staff, site=payload.site, route=payload.route, text=payload.text,
         anonymous=payload.anonymous, signed_as=payload.signed_as, person=person,
         client_address=client_address(request))
     return Status(201, {"id": complaint.pk, "route": complaint.route,

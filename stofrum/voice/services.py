@@ -13,10 +13,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from stofrum.audit.services import diff, record, snapshot
 from stofrum.errors import DomainError, InvalidInput, NotFound
 from stofrum.lookups import by_int_pk
+from stofrum.sites.models import Site
 from stofrum.staff.roles import Capability
 from stofrum.text import LONG_TEXT_MAX, clean_text
 from stofrum.voice.choices import (
@@ -116,17 +118,47 @@ def answer_due(received_at):
         days=settings.STOFRUM_COMPLAINT_ANSWER_DAYS)
 
 
+def complaint_site(staff, site) -> Site | None:
+    """The site a complaint is about: a `Site`, a slug, or nothing ("" / None: no particular
+    room, which every leader handles).
+
+    A slug that names no site is refused (404 `unknown_site`) on the public page and the
+    API alike, rather than filed without a site: a complaint about one room filed as one
+    about no room would reach the wrong leader, and the writer would not know. Nothing is
+    lost by refusing: the page shows the form again with the text kept, the API caller
+    still holds what it sent. A staff member naming a site they do not record complaints
+    for gets `not_found`, exactly as for a missing one.
+    """
+    if isinstance(site, Site) or site is None:
+        return site
+    slug = str(site).strip()
+    if not slug:
+        return None
+    found = Site.objects.filter(slug=slug).first()
+    if staff is None:
+        if found is None:
+            raise NotFound("unknown_site", _("That room is not known. Choose a room from the "
+                                             "list, or no particular room."))
+        return found
+    if found is None or not staff.can(Capability.VOICE_RECORD, found):
+        raise NotFound()
+    return found
+
+
 def file_complaint(staff, *, site, route: str, text: str, anonymous: bool = True,
                    person=None, signed_as: str = "", client_address: str | None = None
                    ) -> Complaint:
     """File a complaint to the room's leader, Socialforvaltningen or (as guidance, so the
     room knows) Borgerrådgiveren. `staff` None means the public page or API without login:
-    rate limited, and no client address is kept anywhere.
+    rate limited, and no client address is kept anywhere. `site` is a `Site`, a slug, or
+    nothing; the page and the API pass what they were given and `complaint_site` decides
+    (an unknown slug is refused, never filed without a site).
 
-    Refuses: (400) `invalid_route`, `text_required`, `text_too_long`; (429)
-    `too_many_requests`.
+    Refuses: (400) `invalid_route`, `text_required`, `text_too_long`; (404)
+    `unknown_site`, `not_found`; (429) `too_many_requests`.
     """
     public = staff is None
+    site = complaint_site(staff, site)
     if not public and site is not None and not staff.can(Capability.VOICE_RECORD, site):
         raise NotFound()
     if not public and not staff.can(Capability.VOICE_RECORD):

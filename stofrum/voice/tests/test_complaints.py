@@ -148,3 +148,38 @@ def test_public_page_explains_the_three_routes(client, sites):
     assert "Tietgensgade 31A" in html and "33 66 14 00" in html
     assert "borgerraadgiveren@kk.dk" in html
     assert html.count('name="route"') == 3
+
+
+# --- an unknown site named explicitly: one rule for the page and the API -----------------
+
+def test_an_unknown_site_is_refused_by_the_page_and_the_text_is_kept(client, sites):
+    text = "Personalet var uvenligt i går – æøå."
+    r = public_post(client, site="nowhere", text=text)
+    assert r.status_code == 404
+    assert not Complaint.objects.exists()
+    page = r.content.decode()
+    assert text in page  # the writer does not lose the complaint: the form keeps it
+    assert str(DomainError("unknown_site").message) in page or "not known" in page
+
+
+def test_an_unknown_site_is_refused_by_the_api_the_same_way(client, sites):
+    r = client.post("/api/v1/complaints", {"route": "leader", "text": "x", "anonymous": True,
+                                           "site": "nowhere"},
+                    content_type="application/json")
+    assert r.status_code == 404 and r.json()["code"] == "unknown_site"
+    assert not Complaint.objects.exists()
+
+
+def test_the_use_case_resolves_the_site_for_page_and_api(sites, leader):
+    for slug in ("nowhere", " "):
+        if slug.strip():
+            with pytest.raises(DomainError) as info:
+                services.file_complaint(None, site=slug, route="leader", text="x")
+            assert info.value.code == "unknown_site" and info.value.status == 404
+    assert services.file_complaint(None, site="", route="leader", text="x").site is None
+    assert services.file_complaint(None, site="h17", route="leader",
+                                   text="x").site == sites["h17"]
+    with pytest.raises(DomainError) as info:  # staff: a site they do not belong to
+        services.file_complaint(leader, site="skyen", route="leader", text="x")
+    assert info.value.status == 404
+    assert Complaint.objects.count() == 2
