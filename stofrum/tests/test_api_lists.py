@@ -144,3 +144,19 @@ def test_visits_list_counts_every_row(api_as, door, make_person, sites):
     assert r.status_code == 200 and r.json()["count"] == TOTAL
     assert len(r.json()["items"]) == TOTAL - 500
     assert len(ctx.captured_queries) < 20
+
+
+def test_every_list_endpoint_pages_through_the_one_helper():
+    """A list answer is `{items, count}` made by stofrum/paging.py, never a bare list."""
+    from stofrum.api import api
+
+    schema = api.get_openapi_schema()
+    bare = []
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            responses = {str(status): r for status, r in op.get("responses", {}).items()}
+            ok = responses.get("200", {}).get("content", {})
+            body = ok.get("application/json", {}).get("schema", {})
+            if method == "get" and body.get("type") == "array":
+                bare.append(path)
+    assert bare == []
