@@ -22,8 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+
+# No list comes near this many rows; a larger offset is malformed (400), not a database
+# overflow (it would not fit PostgreSQL's bigint).
+MAX_OFFSET = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,11 @@ class Rows:
 
 class DatabasePaging(LimitOffsetPagination):
     """Limit/offset paging that slices the query in SQL and counts the whole query."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1,
+                           le=settings.NINJA_PAGINATION_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         rows = queryset if isinstance(queryset, Rows) else Rows(queryset)

@@ -160,3 +160,10 @@ def test_every_list_endpoint_pages_through_the_one_helper():
             if method == "get" and body.get("type") == "array":
                 bare.append(path)
     assert bare == []
+
+
+@pytest.mark.parametrize("params", [{"offset": 2**63}, {"offset": 10**30}, {"offset": -1},
+                                    {"limit": 0}, {"limit": "x"}])
+def test_a_page_out_of_range_is_refused_as_malformed(api_as, leader, params):
+    r = api_as(leader).get("/complaints", **params)
+    assert r.status_code == 400 and r.json()["code"] == "invalid_input"
