@@ -234,6 +234,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- API ------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# Every list pages in the database (stofrum/paging.py), also a bare `@paginate`.
+NINJA_PAGINATION_CLASS = "stofrum.paging.DatabasePaging"
 
 # --- Logging: nothing sensitive, ever (no request bodies, no query strings) ----------
 LOGGING = {

@@ -22,16 +22,21 @@ class AuditedAdminMixin:
         return getattr(obj, "site", None)
 
     def save_model(self, request, obj, form, change):
-        before = {}
+        # The admin saves the object here and its many-to-many links (the form's) later in
+        # save_related: the event is recorded there, once both are saved, so that a change
+        # of links (a staff member's sites) shows before and after.
+        form.audit_before = {}
         if change and obj.pk:
-            before = snapshot(type(obj).objects.get(pk=obj.pk))
+            form.audit_before = snapshot(type(obj).objects.get(pk=obj.pk))
         super().save_model(request, obj, form, change)
-        verb = "changed" if change else "created"
-        record(request.user, self._audit_action(obj, verb), obj, site=self._audit_site(obj),
-               summary=str(obj), changes=diff(before, snapshot(obj)))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        obj = form.instance
+        verb = "changed" if change else "created"
+        record(request.user, self._audit_action(obj, verb), obj, site=self._audit_site(obj),
+               summary=str(obj),
+               changes=diff(getattr(form, "audit_before", {}), snapshot(obj)))
         for formset in formsets:
             for obj in formset.new_objects:
                 record(request.user, self._audit_action(obj, "created"), obj,

@@ -1,10 +1,10 @@
 from datetime import datetime
 
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.audit.filters import filter_events
+from stofrum.paging import paged
 from stofrum.staff.roles import Capability
 
 router = Router(tags=["audit"])
@@ -29,7 +29,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("", response=list[AuditEventOut], auth=staff_auth)
-@paginate(LimitOffsetPagination)
+@paged
 def list_audit(request, actor: str = "", action: str = "", object: str = "",
                site: str = "", since: str = "", until: str = "", **kwargs):
     """The audit trail, newest first: all sites for admins, own sites for leaders.

@@ -51,3 +51,28 @@ def filter_events(staff, *, actor="", action="", object="", site="", since="", u
     if parsed_until:
         qs = qs.filter(at__lte=parsed_until)
     return qs
+
+
+# The history panel of a person's or a visit's page shows at most this many events.
+HISTORY_LIMIT = 50
+
+
+def history_for(staff, obj, *, also_ids=()) -> dict | None:
+    """The "who did what, when" panel of one object's page (a person, a visit): the newest
+    `HISTORY_LIMIT` events about it that `staff` may see in the audit trail (leaders: their
+    own sites' events; administrators: all), and the `object` filter for the whole trail.
+    None for staff who may not see the audit trail (no panel). `also_ids` are other keys
+    the object's events were once written under (a person's code, in older refusals).
+    """
+    from stofrum.staff.roles import Capability
+
+    if not staff.can(Capability.AUDIT_VIEW):
+        return None
+    object_type = obj._meta.label_lower
+    events = list(
+        AuditEvent.objects.for_staff(staff).select_related("site")
+        .filter(object_type=object_type, object_id__in=[str(obj.pk), *also_ids])
+        .only("at", "actor_username", "action", "site__slug", "site__name")
+        [:HISTORY_LIMIT + 1])
+    return {"events": events[:HISTORY_LIMIT], "more": len(events) > HISTORY_LIMIT,
+            "object": f"{object_type}:{obj.pk}"}

@@ -41,11 +41,18 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def snapshot(obj: models.Model, fields=None) -> dict:
-    """The concrete field values of a model instance, for before/after diffs."""
-    names = fields or [
-        f.attname for f in obj._meta.concrete_fields if not f.primary_key
-    ]
-    return {name: getattr(obj, name) for name in names}
+    """The field values of a model instance, for before/after diffs: the given `fields`, or
+    every concrete field and every many-to-many field (as the sorted ids it links to, read
+    from the database, so take the snapshot after the links are saved)."""
+    if fields:
+        return {name: getattr(obj, name) for name in fields}
+    values = {f.attname: getattr(obj, f.attname)
+              for f in obj._meta.concrete_fields if not f.primary_key}
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            ids = getattr(obj, field.name).order_by().values_list("pk", flat=True)
+            values[field.name] = sorted(str(pk) for pk in ids)
+    return values
 
 
 def record(

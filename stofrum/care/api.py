@@ -1,12 +1,12 @@
 from datetime import date, datetime
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.care import services
 from stofrum.care.models import Referral
 from stofrum.errors import DomainError
+from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for
@@ -120,13 +120,13 @@ def refer(request, payload: ReferralIn):
 
 
 @referrals_router.get("", response=list[ReferralOut])
-@paginate(LimitOffsetPagination)
+@paged
 def list_referrals(request, site: str, due: bool = False, **kwargs):
     """A site's referrals, newest first; `due=true` for the open ones to follow up now."""
     site_obj = get_site_for(request.auth, site, Capability.CARE_RECORD)
-    qs = (services.follow_ups_due(site_obj) if due
-          else Referral.objects.filter(site=site_obj).select_related("person", "target"))
-    return [referral_out(r) for r in qs[:500]]
+    qs = (services.follow_ups_due(site_obj).order_by("follow_up_on", "created_at", "pk")
+          if due else Referral.objects.filter(site=site_obj).order_by("-created_at", "-pk"))
+    return Rows(qs.select_related("site", "person", "target"), referral_out)
 
 
 @referrals_router.get("/{referral_id}", response=ReferralOut)

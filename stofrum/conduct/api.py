@@ -7,6 +7,7 @@ from stofrum.api_auth import require, staff_auth
 from stofrum.conduct import services
 from stofrum.conduct.models import Quarantine
 from stofrum.errors import InvalidInput
+from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
@@ -129,11 +130,12 @@ def lift(request, quarantine_id: int, payload: LiftIn):
 
 
 @person_router.get("/{person_id}/quarantines", response=list[QuarantineOut])
-def person_quarantines(request, person_id: str):
+@paged
+def person_quarantines(request, person_id: str, **kwargs):
     """A person's quarantines and exclusions, newest first."""
     require(request, Capability.CONDUCT_RECORD)
     person = get_person_for(request.auth, person_id)
-    return [quarantine_out(q) for q in services.history(person)["quarantines"]]
+    return Rows(services.history(person)["quarantines"], quarantine_out)
 
 
 @violations_router.post("", response={201: ViolationOut})

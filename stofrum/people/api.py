@@ -1,17 +1,19 @@
 from datetime import datetime
 from uuid import UUID
 
+from django.db.models import Prefetch, prefetch_related_objects
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.paging import Rows, paged
 from stofrum.people import services
-from stofrum.people.models import Person
+from stofrum.people.models import FirstAidAgreement, Person
 from stofrum.people.search import search
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
 
 router = Router(tags=["persons"], auth=staff_auth)
+SEARCH_CANDIDATES = 50
 
 
 class PersonIn(Schema):
@@ -68,8 +70,16 @@ def agreement_out(agreement) -> dict | None:
             "house_rules_shown": agreement.house_rules_shown}
 
 
+def _load_agreements(persons: list[Person]) -> None:
+    """Each person's agreements (newest first, with their site) in one query for all."""
+    prefetch_related_objects(persons, Prefetch(
+        "agreements", queryset=FirstAidAgreement.objects.select_related("site")))
+
+
 def person_out(person: Person, score: float | None = None) -> dict:
-    agreement = person.agreements.select_related("site").first()
+    if "agreements" not in getattr(person, "_prefetched_objects_cache", {}):
+        _load_agreements([person])
+    agreement = next(iter(person.agreements.all()), None)  # the newest
     return {"id": person.pk, "code": person.code, "alias": person.alias,
             "birth_year": person.birth_year, "gender": person.gender,
             "municipality": person.municipality, "first_aid_agreement": agreement_out(agreement),
@@ -89,16 +99,18 @@ def register(request, payload: PersonIn):
 
 
 @router.get("", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paged
 def find(request, q: str = "", birth_year: int | None = None, gender: str | None = None,
          site: str = "", **kwargs):
     """Ranked candidates for an alias fragment (typos, æ/ae, ø/oe, å/aa, case; several
     words match word starts) or a person code. With `site`, equally good matches are
-    ordered by who was seen most recently at that site."""
+    ordered by who was seen most recently at that site. At most `SEARCH_CANDIDATES`
+    candidates, paged like every list."""
     require(request, Capability.PERSONS_REGISTER)
     at = get_site_for(request.auth, site, Capability.PERSONS_REGISTER) if site else None
-    matches = search(q, birth_year=birth_year, gender=gender, limit=50, site=at)
-    return [person_out(m.person, round(m.score, 3)) for m in matches]
+    matches = search(q, birth_year=birth_year, gender=gender, limit=SEARCH_CANDIDATES, site=at)
+    return Rows(matches, lambda m: person_out(m.person, round(m.score, 3)),
+                prepare=lambda page: _load_agreements([m.person for m in page]))
 
 
 @router.get("/{person_id}", response=PersonOut)

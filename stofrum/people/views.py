@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stofrum.audit.filters import history_for
 from stofrum.conduct.views import person_conduct_context
 from stofrum.errors import DomainError
 from stofrum.people import services
@@ -94,6 +95,7 @@ def person_view(request, code):
         "referrals": person.referrals.select_related("site", "target")[:50],
         "care_sites": care_sites,
         **person_conduct_context(staff, person, my_sites),
+        "history": history_for(staff, person, also_ids=[person.code]),
     })
 
 

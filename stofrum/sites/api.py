@@ -1,8 +1,8 @@
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.errors import NotFound
+from stofrum.paging import Rows, paged
 from stofrum.sites.models import Site
 
 router = Router(tags=["sites"])
@@ -52,12 +52,12 @@ def site_out(site: Site, now) -> dict:
 
 
 @router.get("", response=list[SiteOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paged
 def list_sites(request, **kwargs):
     """The rooms with address, intake methods, status and booths. Public information, the
     same as on the public page, so no login is needed."""
     now = timezone.now()
-    return [site_out(s, now) for s in Site.objects.with_details()]
+    return Rows(Site.objects.with_details(), lambda s: site_out(s, now))
 
 
 @router.get("/{slug}", response=SiteOut, auth=None)

@@ -161,6 +161,27 @@ def revoke_api_token(staff, token: ApiToken | None) -> None:
 
 
 @transaction.atomic
+def revoke_api_tokens(actor, staff, *, reason: str) -> int:
+    """End every API token of `staff` at once (their password was reset, or their account
+    deactivated). Returns how many; emits `staff.api_tokens.revoked` when there were any."""
+    revoked, _ = ApiToken.objects.filter(staff=staff).delete()
+    if revoked:
+        record(actor, "staff.api_tokens.revoked", staff, summary=reason,
+               changes={"tokens": revoked})
+    return revoked
+
+
+@transaction.atomic
+def record_password_reset(actor, staff) -> None:
+    """An administrator set a new password for `staff` (or turned password login off): the
+    reset is audited (never the password) and the member's API tokens end, as their
+    sessions do. Emits `staff.password_reset`."""
+    record(actor, "staff.password_reset", staff, summary=staff.username,
+           changes={"password_login": staff.has_usable_password()})
+    revoke_api_tokens(actor, staff, reason="password_reset")
+
+
+@transaction.atomic
 def create_wall_screen(staff, site, name: str, *, show_names: bool = False):
     """Set up a wall screen for `site` (leader or administrator of the site). Returns the
     screen and its key, which is shown once and never stored. Emits `wall_screen.created`."""

@@ -3,10 +3,10 @@ from uuid import UUID
 
 from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.errors import InvalidInput, NotFound
+from stofrum.paging import paged
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Booth
 from stofrum.staff.access import get_site_for
@@ -124,7 +124,7 @@ def check_in(request, payload: VisitIn):
 
 
 @router.get("", response=list[VisitOut])
-@paginate(LimitOffsetPagination)
+@paged
 def list_visits(request, site: str = "", since: str = "", until: str = "", person: str = "",
                 **kwargs):
     """Visits at the caller's sites, newest first (staff who work at the door only)."""
@@ -143,7 +143,7 @@ def list_visits(request, site: str = "", since: str = "", until: str = "", perso
             qs = qs.filter(**{lookup: moment})
     if person:
         qs = qs.filter(person=get_person_for(staff, person))
-    return qs.order_by("-checked_in_at")
+    return qs.order_by("-checked_in_at", "-pk")
 
 
 @router.post("/{visit_id}/assistance", response=VisitOut)

@@ -180,8 +180,10 @@ def _record_refusal(staff, site, code: str, person, method_code: str) -> None:
             site=site, code=code, person_code=getattr(person, "code", ""),
             method=method_code or "", staff=staff,
         )
-        record(staff, "visits.check_in_refused", None, site=site, summary=code,
-               object_type="people.person", object_id=getattr(person, "code", ""))
+        # Keyed by the person's id like every event about them (the trail's filter by
+        # person finds it); the code, as the refusal row keeps it, in the changes.
+        record(staff, "visits.check_in_refused", person, site=site, summary=code,
+               changes={"person": getattr(person, "code", "")})
 
 
 def check_in(staff, person: Person, site, substances, method: str, *,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from stofrum.audit.filters import history_for
 from stofrum.errors import DomainError
 from stofrum.people.models import Person
 from stofrum.people.search import search
@@ -224,6 +225,7 @@ def correct_view(request, slug, visit_id):
     return render(request, "visits/correct.html", {
         "site": site, "visit": visit, "form": form, "error": error, "in_booth": in_booth,
         "is_open": visit.state in OPEN_STATES,
+        "history": history_for(request.user, visit),
     }, status=(422 if error else 400) if request.method == "POST" else 200)
 
 

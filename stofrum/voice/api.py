@@ -1,10 +1,10 @@
 from datetime import date, datetime
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.audit.middleware import client_address
+from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
@@ -154,13 +154,13 @@ def file_complaint(request, payload: ComplaintIn):
 
 
 @complaints_router.get("", response=list[ComplaintOut], auth=staff_auth)
-@paginate(LimitOffsetPagination)
+@paged
 def list_complaints(request, overdue: bool = False, **kwargs):
     """The complaints a leader handles (their sites, and those with no site)."""
     require(request, Capability.VOICE_RESPOND)
     qs = (services.overdue_complaints(request.auth) if overdue
           else services.complaints_for(request.auth))
-    return [complaint_out(c) for c in qs[:500]]
+    return Rows(qs, complaint_out)
 
 
 @complaints_router.patch("/{complaint_id}", response=ComplaintOut, auth=staff_auth)
@@ -183,10 +183,11 @@ def leave_suggestion(request, payload: SuggestionIn):
 
 
 @suggestions_router.get("", response=list[SuggestionOut])
-@paginate(LimitOffsetPagination)
+@paged
 def list_suggestions(request, site: str, **kwargs):
     site_obj = get_site_for(request.auth, site, Capability.VOICE_RECORD)
-    return [suggestion_out(s) for s in services.suggestions_for(site_obj)[:500]]
+    return Rows(services.suggestions_for(site_obj).select_related("site")
+                .order_by("-created_at", "-pk"), suggestion_out)
 
 
 @suggestions_router.post("/{suggestion_id}/response", response=SuggestionOut)
@@ -207,10 +208,11 @@ def record_council_meeting(request, payload: CouncilIn):
 
 
 @council_router.get("", response=list[CouncilOut])
-@paginate(LimitOffsetPagination)
+@paged
 def list_council_meetings(request, site: str, **kwargs):
     site_obj = get_site_for(request.auth, site, Capability.VOICE_RECORD)
-    return [council_out(m) for m in CouncilMeeting.objects.filter(site=site_obj)[:500]]
+    return Rows(CouncilMeeting.objects.filter(site=site_obj).select_related("site")
+                .order_by("-held_on", "-pk"), council_out)
 
 
 @council_router.patch("/{meeting_id}", response=CouncilOut)

@@ -194,7 +194,8 @@ def complaints_for(staff):
     """The complaints a leader handles: those of their sites and those with no site."""
     if not staff.can(Capability.VOICE_RESPOND):
         return Complaint.objects.none()
-    qs = Complaint.objects.select_related("site", "person", "responded_by")
+    qs = Complaint.objects.select_related("site", "person", "responded_by").order_by(
+        "-received_at", "-pk")
     if staff.sees_all_sites:
         return qs
     return qs.filter(Q(site__isnull=True) | Q(site_id__in=staff.site_ids))
@@ -203,7 +204,7 @@ def complaints_for(staff):
 def overdue_complaints(staff, today=None):
     today = today or timezone.localdate()
     return complaints_for(staff).filter(status__in=OPEN_COMPLAINT_STATUSES,
-                                        answer_due_on__lt=today).order_by("answer_due_on")
+                                        answer_due_on__lt=today).order_by("answer_due_on", "pk")
 
 
 def get_complaint_for(staff, complaint_id) -> Complaint:

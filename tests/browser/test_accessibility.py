@@ -18,7 +18,8 @@ RECEPTION = ["/staff/", "/staff/sites/h17/", "/staff/sites/h17/persons/new",
              "/staff/agreement/"]
 ANALYST = ["/staff/stats/", "/staff/stats/h17/", "/staff/stats/report/"]
 LEADER = ["/staff/complaints/", "/staff/house-rules/h17/", "/staff/audit/",
-          "/staff/sites/h17/wall-screens/", "/staff/persons/{code}/"]
+          "/staff/sites/h17/wall-screens/", "/staff/persons/{code}/",
+          "/staff/sites/h17/visits/{visit}/correct"]
 
 
 def _visit(page, base, paths, axe, **names):
@@ -47,10 +48,18 @@ def test_statistics_for_the_analyst(browser, server_url, axe):
 
 
 def test_leader_pages(browser, server_url, totp_code, axe):
-    person = Api(server_url).person("Lea Leder")
+    api = Api(server_url)
+    person = api.person("Lea Leder")
+    visit = api.check_in(person, "h17")
     page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
     log_in_with_totp(page, server_url, "leader", totp_code)
-    _visit(page, server_url, LEADER, axe, code=person["code"])
+    try:
+        _visit(page, server_url, LEADER, axe, code=person["code"], visit=visit["id"])
+        # The history panel (who did what, when) is there for the leader, and read by axe.
+        assert page.locator("#history").count() == 1
+    finally:
+        leave = "leave-queue" if visit["state"] == "queued" else "checkout"
+        api.call("POST", f"/visits/{visit['id']}/{leave}", {})
 
 
 def test_every_opened_page_is_checked(page, axe_source):

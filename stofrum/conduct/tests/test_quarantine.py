@@ -194,7 +194,7 @@ def test_api_quarantine_lift_and_history(api_as, leader, door, make_person, site
     assert r.json()["until"] == until
 
     history = api_as(door).get(f"/persons/{person.code}/quarantines")
-    assert history.status_code == 200 and [q["id"] for q in history.json()] == [body["id"]]
+    assert history.status_code == 200 and [q["id"] for q in history.json()["items"]] == [body["id"]]
 
     assert api_as(door).post(f"/quarantines/{body['id']}/lift",
                              {"reason": "x"}).status_code == 403
