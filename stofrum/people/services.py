@@ -13,6 +13,7 @@ from stofrum.people.choices import Gender
 from stofrum.people.models import FirstAidAgreement, Person
 from stofrum.people.rules import check_adult, check_adult_born
 from stofrum.people.search import find_duplicates
+from stofrum.people.signals import person_changed
 from stofrum.sites.services import current_house_rules, house_rules_label
 from stofrum.staff.roles import Capability
 
@@ -112,10 +113,7 @@ def update_person(staff, person: Person, **changes) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     person.save()
-    if any(getattr(person, f) != before[f] for f in ("birth_year", "gender", "municipality")):
-        from stofrum.stats.summaries import mark_visits_stale
-
-        mark_visits_stale(person.visits.all())
+    person_changed.send(sender=Person, person=person, before=before)
     record(staff, "people.person.changed", person, summary=person.code,
            changes=diff(before, snapshot(person, EDITABLE_FIELDS)))
     return person

@@ -47,6 +47,18 @@ def test_merging_persons_keeps_the_statistics_right(door, make_person, sites):
         "female": 1}
 
 
+def test_correcting_a_person_keeps_the_statistics_right(door, make_person, sites):
+    from stofrum.people.services import update_person
+
+    today = timezone.localdate()
+    person = make_person(alias="Bo", birth_year=1980, gender="male")
+    check_out(door, check_in(door, person, sites["h17"], ["heroin"], "injection"))
+    assert indicators.summary([sites["h17"]], today, today)["visits_by_gender"] == {"male": 1}
+    update_person(door, person, gender="female")
+    assert indicators.summary([sites["h17"]], today, today)["visits_by_gender"] == {
+        "female": 1}
+
+
 def test_api_summary_has_the_contract_fields(api_as, analyst, today_visits):
     r = api_as(analyst).get("/stats/summary", site="h17")
     assert r.status_code == 200
