@@ -13,3 +13,12 @@ days_changed = Signal()
 def mark_stale(site_id: int, *moments) -> None:
     """The days of `moments` (None is skipped by the receivers) at `site_id` changed."""
     days_changed.send(sender=None, site_id=site_id, moments=moments)
+
+# A site's board was built (stofrum/visits/board.py): health adds the open incidents (on
+# the occupant's booth tile too) and the journals still to write (stofrum/health/board.py).
+# Arguments: board, now.
+board_built = Signal()
+
+# The board as JSON (API.md): each receiver returns the keys it adds to the answer
+# (health: "open_incidents"). Argument: board.
+board_answered = Signal()
