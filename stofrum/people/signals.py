@@ -9,3 +9,18 @@ from django.dispatch import Signal
 # changing transaction. Arguments: person (as saved), before (the corrected fields' old
 # values).
 person_changed = Signal()
+
+# The person page (stofrum/people/views.py) asks what the apps above people show there:
+# each receiver returns a dict for the page's context (conduct: the quarantines and
+# violations, and what this staff member may record). Arguments: staff, person, sites
+# (the sites the staff member sees).
+person_page = Signal()
+
+
+def person_page_context(staff, person, sites) -> dict:
+    """The person page's context from the apps above people (see `person_page`)."""
+    context = {}
+    for _receiver, part in person_page.send(sender=None, staff=staff, person=person,
+                                            sites=sites):
+        context.update(part)
+    return context

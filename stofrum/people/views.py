@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stofrum.conduct.views import person_conduct_context
 from stofrum.errors import DomainError
 from stofrum.people import services
 from stofrum.people.forms import AgreementForm, RegisterForm
 from stofrum.people.rules import is_adult
+from stofrum.people.signals import person_page_context
 from stofrum.sites.models import Site
 from stofrum.sites.services import current_house_rules, house_rules_label, rule_lines
 from stofrum.staff.access import get_site_for, staff_required
@@ -93,7 +93,7 @@ def person_view(request, code):
         "services": person.services.select_related("site", "kind")[:50],
         "referrals": person.referrals.select_related("site", "target")[:50],
         "care_sites": care_sites,
-        **person_conduct_context(staff, person, my_sites),
+        **person_page_context(staff, person, my_sites),
     })
 
 
