@@ -1,6 +1,7 @@
 """The staff's pages under the URL namespace "staff" (staff:login, staff:home, staff:site,
-...: names used throughout): the login steps (staff), the home page (desk), a site's page
-(visits) and its event stream (live). It gathers several apps, so it lives at the top."""
+...: names used throughout): the login steps (staff), the home page and merging two
+persons (desk), a site's page (visits) and its event stream (live). It gathers several
+apps, so it lives at the top."""
 
 from django.urls import path
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("staff/", desk.home_view, name="home"),
     path("staff/sites/<slug:slug>/", door_view, name="site"),
     path("staff/sites/<slug:slug>/events", page_site_events, name="site_events"),
+    path("staff/persons/<str:code>/merge", desk.merge_view, name="merge_persons"),
 ]

@@ -1,9 +1,16 @@
-"""The staff's pages that gather several apps: the home page."""
+"""The staff's pages that gather several apps: the home page, merging two persons."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from stofrum.care.services import follow_ups_due
+from stofrum.desk import services
+from stofrum.errors import DomainError
+from stofrum.forms_util import or_404
 from stofrum.health.services import journals_pending
+from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import staff_required
 from stofrum.staff.roles import Capability
@@ -34,3 +41,18 @@ def home_view(request):
         "can_stats": staff.can(Capability.STATS_VIEW),
         "other_sites": [s for s in sites if s not in board_sites],
     })
+
+
+@staff_required(Capability.PERSONS_REGISTER)
+@require_POST
+def merge_view(request, code):
+    keep = or_404(get_person_for, request.user, code)
+    try:
+        duplicate = get_person_for(request.user, request.POST.get("duplicate", ""))
+        services.merge_persons(request.user, keep, duplicate)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(code)s was merged into this person.") % {
+            "code": duplicate.code})
+    return redirect("people:person", code=keep.code)

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from stofrum.errors import DomainError
 from stofrum.people import services
@@ -95,21 +94,6 @@ def person_view(request, code):
         "care_sites": care_sites,
         **person_page_context(staff, person, my_sites),
     })
-
-
-@staff_required(Capability.PERSONS_REGISTER)
-@require_POST
-def merge_view(request, code):
-    keep = _person_or_404(request, code)
-    try:
-        duplicate = services.get_person_for(request.user, request.POST.get("duplicate", ""))
-        services.merge_persons(request.user, keep, duplicate)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(code)s was merged into this person.") % {
-            "code": duplicate.code})
-    return redirect("people:person", code=keep.code)
 
 
 @staff_required(Capability.PERSONS_REGISTER)

@@ -35,7 +35,7 @@ def test_a_check_in_shows_in_the_statistics_at_once(door, make_person, sites):
 
 
 def test_merging_persons_keeps_the_statistics_right(door, make_person, sites):
-    from stofrum.people.services import merge_persons
+    from stofrum.desk.services import merge_persons
 
     today = timezone.localdate()
     a = make_person(alias="Ane", birth_year=1980, gender="female")
