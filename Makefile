@@ -29,6 +29,7 @@ run: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The SQLite and PostgreSQL runs are independent (each its own databases and served apps) and

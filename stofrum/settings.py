@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "stofrum.voice",
     "stofrum.stats",
     "stofrum.live",
+    "stofrum.desk",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "stofrum.staff.context_processors.staff_context",
+                "stofrum.desk.context_processors.staff_context",
             ],
         },
     },

@@ -26,7 +26,7 @@ urlpatterns = [
     path("staff/", include("stofrum.voice.urls")),
     path("staff/", include("stofrum.sites.urls")),
     path("staff/", include("stofrum.stats.urls")),
-    path("", include("stofrum.staff.urls")),
+    path("", include("stofrum.desk.urls")),
     path("", include("stofrum.public.urls")),
 ]
 

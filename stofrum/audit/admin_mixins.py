@@ -15,10 +15,7 @@ class AuditedAdminMixin:
         return f"{self.audit_action_prefix or obj._meta.label_lower}.{verb}"
 
     def _audit_site(self, obj):
-        from stofrum.sites.models import Site
-
-        if isinstance(obj, Site):
-            return obj
+        """The site an edit is filed under (the site admin files a site under itself)."""
         return getattr(obj, "site", None)
 
     def save_model(self, request, obj, form, change):

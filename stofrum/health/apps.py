@@ -5,3 +5,8 @@ class HealthConfig(AppConfig):
     name = "stofrum.health"
     label = "health"
     verbose_name = "Health"
+
+    def ready(self):
+        from stofrum.health import board
+
+        board.connect()

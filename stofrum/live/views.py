@@ -151,8 +151,8 @@ def still_allowed(grant: Grant) -> bool:
 def open_alarms(grant: Grant) -> list[dict]:
     """The open incidents at the grant's sites, as `alarm` event data with `site`, for a
     screen that (re)connects. Sync (touches the database)."""
+    from stofrum.health.board import open_incidents_at
     from stofrum.health.services import alarm_payload
-    from stofrum.visits.board import open_incidents_at
 
     try:
         return [{**alarm_payload(i), "site": i.site.slug}

@@ -58,10 +58,6 @@ class AgreementIn(Schema):
     house_rules_shown: bool = False
 
 
-class MergeIn(Schema):
-    duplicate: str
-
-
 def agreement_out(agreement) -> dict | None:
     if agreement is None:
         return None
@@ -136,11 +132,3 @@ def first_aid_agreement(request, person_id: str, payload: AgreementIn):
         request.auth, person, site, signature=payload.signature,
         house_rules_shown=payload.house_rules_shown)
     return Status(201, agreement_out(agreement))
-
-
-@router.post("/{person_id}/merge", response=PersonOut)
-def merge(request, person_id: str, payload: MergeIn):
-    """Merge the person `duplicate` into this one (visits and history move over)."""
-    keep = services.get_person_for(request.auth, person_id)
-    duplicate = services.get_person_for(request.auth, payload.duplicate)
-    return person_out(services.merge_persons(request.auth, keep, duplicate))

@@ -1,4 +1,5 @@
-"""Use cases for persons: register, correct, merge, and the first-aid agreement."""
+"""Use cases for persons: register, correct, and the first-aid agreement (merging two
+persons gathers several apps: stofrum/desk/services.py)."""
 
 import re
 import uuid
@@ -13,6 +14,7 @@ from stofrum.people.choices import Gender
 from stofrum.people.models import FirstAidAgreement, Person
 from stofrum.people.rules import check_adult, check_adult_born
 from stofrum.people.search import find_duplicates
+from stofrum.people.signals import person_changed
 from stofrum.sites.services import current_house_rules, house_rules_label
 from stofrum.staff.roles import Capability
 
@@ -112,49 +114,10 @@ def update_person(staff, person: Person, **changes) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     person.save()
-    if any(getattr(person, f) != before[f] for f in ("birth_year", "gender", "municipality")):
-        from stofrum.stats.summaries import mark_visits_stale
-
-        mark_visits_stale(person.visits.all())
+    person_changed.send(sender=Person, person=person, before=before)
     record(staff, "people.person.changed", person, summary=person.code,
            changes=diff(before, snapshot(person, EDITABLE_FIELDS)))
     return person
-
-
-@transaction.atomic
-def merge_persons(staff, keep: Person, duplicate: Person) -> Person:
-    """Merge `duplicate` into `keep`: visits, agreements, quarantines, violations,
-    services, referrals, suggestions and complaints move over, the duplicate stays as a
-    pointer (its code still finds `keep`). Refuses `invalid_input`
-    (same person / already merged), `open_visits` (409) when both have an open visit.
-    Emits `people.person.merged`."""
-    from stofrum.care.models import Referral, Service
-    from stofrum.conduct.models import Quarantine, Violation
-    from stofrum.stats.summaries import mark_visits_stale
-    from stofrum.visits.choices import OPEN_STATES
-    from stofrum.visits.models import Visit
-    from stofrum.voice.models import Complaint, Suggestion
-
-    if not staff.can(Capability.PERSONS_REGISTER):
-        raise NotFound()
-    keep, duplicate = (Person.objects.select_for_update().get(pk=p.pk) for p in (keep, duplicate))
-    if keep.pk == duplicate.pk or keep.merged_into_id or duplicate.merged_into_id:
-        raise InvalidInput("invalid_input", field="person")
-    open_visits = Visit.objects.filter(person__in=[keep, duplicate], state__in=OPEN_STATES)
-    if open_visits.values("person").distinct().count() > 1:
-        raise Conflict("open_visits")
-    mark_visits_stale(Visit.objects.filter(person=duplicate))
-    moved = Visit.objects.filter(person=duplicate).update(person=keep)
-    Visit.objects.filter(assisted_by=duplicate).update(assisted_by=keep)
-    for model in (FirstAidAgreement, Quarantine, Violation, Service, Referral, Suggestion,
-                  Complaint):
-        model.objects.filter(person=duplicate).update(person=keep)
-    Person.objects.filter(merged_into=duplicate).update(merged_into=keep)
-    duplicate.merged_into = keep
-    duplicate.save(update_fields=["merged_into"])
-    record(staff, "people.person.merged", keep, summary=f"{duplicate.code} -> {keep.code}",
-           changes={"merged": duplicate.code, "visits_moved": moved})
-    return keep
 
 
 def _clean_signature(signature: str | None) -> str:

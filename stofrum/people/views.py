@@ -5,14 +5,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from stofrum.audit.filters import history_for
-from stofrum.conduct.views import person_conduct_context
 from stofrum.errors import DomainError
 from stofrum.people import services
 from stofrum.people.forms import AgreementForm, RegisterForm
 from stofrum.people.rules import is_adult
+from stofrum.people.signals import person_page_context
 from stofrum.sites.models import Site
 from stofrum.sites.services import current_house_rules, house_rules_label, rule_lines
 from stofrum.staff.access import get_site_for, staff_required
@@ -94,24 +93,9 @@ def person_view(request, code):
         "services": person.services.select_related("site", "kind")[:50],
         "referrals": person.referrals.select_related("site", "target")[:50],
         "care_sites": care_sites,
-        **person_conduct_context(staff, person, my_sites),
+        **person_page_context(staff, person, my_sites),
         "history": history_for(staff, person, also_ids=[person.code]),
     })
-
-
-@staff_required(Capability.PERSONS_REGISTER)
-@require_POST
-def merge_view(request, code):
-    keep = _person_or_404(request, code)
-    try:
-        duplicate = services.get_person_for(request.user, request.POST.get("duplicate", ""))
-        services.merge_persons(request.user, keep, duplicate)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(code)s was merged into this person.") % {
-            "code": duplicate.code})
-    return redirect("people:person", code=keep.code)
 
 
 @staff_required(Capability.PERSONS_REGISTER)

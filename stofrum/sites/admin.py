@@ -22,6 +22,9 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [BoothInline, OpeningHoursInline]
     search_fields = ["name", "slug", "street"]
 
+    def _audit_site(self, obj):
+        return obj if isinstance(obj, Site) else super()._audit_site(obj)
+
 
 @admin.register(IntakeMethod)
 class IntakeMethodAdmin(AuditedAdminMixin, admin.ModelAdmin):

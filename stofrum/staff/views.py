@@ -11,18 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from stofrum.care.services import follow_ups_due
 from stofrum.errors import DomainError
-from stofrum.health.services import journals_pending
-from stofrum.sites.models import Site
 from stofrum.staff import services
-from stofrum.staff.access import is_fully_authenticated, staff_required
+from stofrum.staff.access import is_fully_authenticated
 from stofrum.staff.forms import LoginForm, OtpForm
-from stofrum.staff.roles import Capability
-from stofrum.staff.site_tools import site_tools
-from stofrum.voice.services import overdue_complaints
-
-HOME_PENDING_JOURNALS = 20
 
 
 def _next_url(request, default="staff:home") -> str:
@@ -156,26 +148,3 @@ def lock_view(request):
     logout(request)
     messages.info(request, _("The screen is locked."))
     return redirect(f"{reverse('staff:login')}?{urlencode({'next': _next_url(request)})}")
-
-
-@staff_required()
-def home_view(request):
-    staff = request.user
-    sites = Site.objects.for_staff(staff).prefetch_related("intake_methods", "booths__method")
-    board_sites = [s for s in sites if staff.can(Capability.SITE_BOARD, s)]
-    for site in board_sites:
-        site.tools = site_tools(staff, site)
-        site.follow_ups = (list(follow_ups_due(site)[:20])
-                           if staff.can(Capability.CARE_RECORD, site) else [])
-        site.journals_pending = (journals_pending(site, limit=HOME_PENDING_JOURNALS)
-                                 if staff.can(Capability.JOURNAL_WRITE, site) else [])
-    return render(request, "staff/home.html", {
-        "sites": board_sites,
-        "overdue_complaints": overdue_complaints(staff).count(),
-        "can_complaints": staff.can(Capability.VOICE_RESPOND),
-        "can_shared_rules": staff.sees_all_sites and staff.can(Capability.RULES_EDIT),
-        "can_audit": staff.can(Capability.AUDIT_VIEW),
-        "can_admin": staff.can(Capability.SITES_MANAGE) or staff.can(Capability.STAFF_MANAGE),
-        "can_stats": staff.can(Capability.STATS_VIEW),
-        "other_sites": [s for s in sites if s not in board_sites],
-    })

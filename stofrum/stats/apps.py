@@ -5,3 +5,8 @@ class StatsConfig(AppConfig):
     name = "stofrum.stats"
     label = "stats"
     verbose_name = "Statistics"
+
+    def ready(self):
+        from stofrum.stats import receivers
+
+        receivers.connect()

@@ -12,13 +12,12 @@ from stofrum.sites.models import Booth
 from stofrum.visits.choices import BoothState, VisitState
 from stofrum.visits.models import Substance, Visit
 from stofrum.visits.services import QUEUE_ORDER, queue_positions, recent_checkouts
+from stofrum.visits.signals import board_answered, board_built
 
 # A visit that got its booth this long after checking in came from the queue; the board
 # says so for a few minutes.
 QUEUED_AT_LEAST = timedelta(seconds=2)
 MOVE_SHOWN_FOR = timedelta(minutes=3)
-
-BOARD_PENDING_JOURNALS = 5  # the board lists the oldest few and counts the rest
 
 
 @dataclass
@@ -39,7 +38,7 @@ class Board:
     queue: list[Visit]
     generated_at: datetime
     methods: list = field(default_factory=list)
-    incidents: list = field(default_factory=list)
+    incidents: list = field(default_factory=list)  # health adds it: stofrum/health/board.py
     # Checked out within STOFRUM_UNDO_MINUTES: the board offers to undo them.
     recent_checkouts: list = field(default_factory=list)
     journals_pending: list = field(default_factory=list)  # the oldest few, see health
@@ -75,16 +74,12 @@ def _open_visits(site, state):
 
 
 def board_for(site, now: datetime | None = None) -> Board:
-    from stofrum.health.services import journals_pending, journals_pending_count
-
     now = now or timezone.now()
     booths = list(
         Booth.objects.filter(site=site, is_active=True).select_related("method")
         .order_by("method__sort_order", "sort_order", "label")
     )
     occupants = {v.booth_id: v for v in _open_visits(site, VisitState.IN_BOOTH)}
-    incidents = open_incidents(site)
-    alarms = {i.visit_id: i for i in incidents if i.visit_id}
     tiles = []
     for booth in booths:
         visit = occupants.get(booth.pk)
@@ -92,7 +87,7 @@ def board_for(site, now: datetime | None = None) -> Board:
             since = visit.booth_at or visit.checked_in_at
             minutes = max(0, int((now - since).total_seconds() // 60))
             tiles.append(BoothTile(booth, BoothState.OCCUPIED, visit, since, minutes,
-                                   _level(minutes), alarms.get(visit.pk)))
+                                   _level(minutes)))
         elif booth.cleaning_since is not None:
             tiles.append(BoothTile(booth, BoothState.CLEANING, since=booth.cleaning_since))
         else:
@@ -102,13 +97,11 @@ def board_for(site, now: datetime | None = None) -> Board:
     for visit in queue:
         visit.minutes_waited = minutes_waited(visit, now)
         visit.queue_position = positions[visit.pk]  # per intake method, as told
-    pending = journals_pending(site, now, limit=BOARD_PENDING_JOURNALS)
-    return Board(site=site, tiles=tiles, queue=queue, generated_at=now,
-                 methods=list(site.intake_methods.all()), incidents=incidents,
-                 recent_checkouts=recent_checkouts(site, now),
-                 journals_pending=pending,
-                 journals_pending_count=(len(pending) if len(pending) < BOARD_PENDING_JOURNALS
-                                         else journals_pending_count(site)))
+    board = Board(site=site, tiles=tiles, queue=queue, generated_at=now,
+                  methods=list(site.intake_methods.all()),
+                  recent_checkouts=recent_checkouts(site, now))
+    board_built.send(sender=Board, board=board, now=now)
+    return board
 
 
 def minutes_waited(visit: Visit, now: datetime) -> int:
@@ -116,24 +109,8 @@ def minutes_waited(visit: Visit, now: datetime) -> int:
     return max(0, int((now - visit.checked_in_at).total_seconds() // 60))
 
 
-def open_incidents(site) -> list:
-    return open_incidents_at([site.pk])
-
-
-def open_incidents_at(site_pks) -> list:
-    """The open incidents at these sites, oldest first, ready for `alarm_payload`."""
-    from stofrum.health.models import Incident
-
-    return list(
-        Incident.objects.open().filter(site_id__in=list(site_pks))
-        .select_related("person", "booth", "site").prefetch_related("responders__staff")
-        .order_by("started_at")
-    )
-
-
 def board_as_json(board: Board) -> dict:
     """The board in API.md's shape."""
-    from stofrum.health.services import alarm_payload
 
     def visit_json(v: Visit | None):
         if v is None:
@@ -144,7 +121,7 @@ def board_as_json(board: Board) -> dict:
                 "assisted_by": v.assisted_by.code if v.assisted_by_id else None,
                 "checked_in_at": v.checked_in_at.isoformat()}
 
-    return {
+    answer = {
         "site": board.site.slug,
         "generated_at": board.generated_at.isoformat(),
         "assisted_intake_available": board.site.assisted_intake_available,
@@ -168,5 +145,7 @@ def board_as_json(board: Board) -> dict:
              "checked_out_at": v.ended_at.isoformat()}
             for v in board.recent_checkouts
         ],
-        "open_incidents": [alarm_payload(i) for i in board.incidents],
     }
+    for _receiver, part in board_answered.send(sender=Board, board=board):
+        answer.update(part)
+    return answer

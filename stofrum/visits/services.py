@@ -19,10 +19,10 @@ from stofrum.live.publish import publish_after_commit
 from stofrum.people.models import Person
 from stofrum.sites.models import Booth, Site
 from stofrum.staff.roles import Capability
-from stofrum.stats.summaries import mark_stale
 from stofrum.visits import rules
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
+from stofrum.visits.signals import mark_stale
 
 
 def get_visit_for(staff, visit_id, capability=Capability.SITE_BOARD) -> Visit:

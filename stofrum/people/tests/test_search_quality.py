@@ -73,7 +73,7 @@ def test_birth_year_and_gender_narrow_the_search(make_person):
 
 
 def test_merged_persons_are_not_found(make_person, door):
-    from stofrum.people.services import merge_persons
+    from stofrum.desk.services import merge_persons
 
     keep, dup = make_person(alias="Palle"), make_person(alias="Palle P")
     merge_persons(door, keep, dup)
@@ -191,7 +191,7 @@ def test_a_person_code_finds_that_person(regulars, typed):
 
 
 def test_a_merged_persons_code_finds_the_person_it_was_merged_into(make_person, door):
-    from stofrum.people.services import merge_persons
+    from stofrum.desk.services import merge_persons
 
     keep, dup = make_person(alias="Palle"), make_person(alias="Palle P")
     merge_persons(door, keep, dup)

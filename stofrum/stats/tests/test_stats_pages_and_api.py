@@ -35,7 +35,7 @@ def test_a_check_in_shows_in_the_statistics_at_once(door, make_person, sites):
 
 
 def test_merging_persons_keeps_the_statistics_right(door, make_person, sites):
-    from stofrum.people.services import merge_persons
+    from stofrum.desk.services import merge_persons
 
     today = timezone.localdate()
     a = make_person(alias="Ane", birth_year=1980, gender="female")
@@ -43,6 +43,18 @@ def test_merging_persons_keeps_the_statistics_right(door, make_person, sites):
     check_out(door, check_in(door, b, sites["h17"], ["heroin"], "injection"))
     assert indicators.summary([sites["h17"]], today, today)["visits_by_gender"] == {"male": 1}
     merge_persons(door, a, b)
+    assert indicators.summary([sites["h17"]], today, today)["visits_by_gender"] == {
+        "female": 1}
+
+
+def test_correcting_a_person_keeps_the_statistics_right(door, make_person, sites):
+    from stofrum.people.services import update_person
+
+    today = timezone.localdate()
+    person = make_person(alias="Bo", birth_year=1980, gender="male")
+    check_out(door, check_in(door, person, sites["h17"], ["heroin"], "injection"))
+    assert indicators.summary([sites["h17"]], today, today)["visits_by_gender"] == {"male": 1}
+    update_person(door, person, gender="female")
     assert indicators.summary([sites["h17"]], today, today)["visits_by_gender"] == {
         "female": 1}
 

@@ -1,3 +1,7 @@
+"""The context every staff page gets: who is signed in, what the navigation offers, and
+what its one event stream follows (live's alarms, or a locked terminal's). It gathers staff
+and live, so it lives at the top."""
+
 from django.urls import reverse
 
 from stofrum.staff.access import is_fully_authenticated

@@ -1,8 +1,9 @@
 import pytest
 
 from stofrum.audit.models import AuditEvent
+from stofrum.desk.services import merge_persons
 from stofrum.errors import DomainError
-from stofrum.people.services import get_person_for, merge_persons
+from stofrum.people.services import get_person_for
 from stofrum.visits.services import check_in, check_out
 
 
@@ -46,3 +47,18 @@ def test_merge_page_merges_and_reports(client, door, make_person):
     assert r.status_code == 302
     dup.refresh_from_db()
     assert dup.merged_into == keep
+
+
+def test_merge_api_merges(api_as, door, make_person):
+    keep, dup = make_person(alias="Kim"), make_person(alias="Kim K")
+    r = api_as(door).post(f"/persons/{keep.code}/merge", {"duplicate": dup.code})
+    assert r.status_code == 200 and r.json()["code"] == keep.code
+    dup.refresh_from_db()
+    assert dup.merged_into == keep
+
+
+def test_the_person_page_offers_the_merge(client, door, make_person):
+    person = make_person()
+    client.force_login(door)
+    page = client.get(f"/staff/persons/{person.code}/").content.decode()
+    assert f'action="/staff/persons/{person.code}/merge"' in page
