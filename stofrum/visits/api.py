@@ -6,7 +6,7 @@ from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.errors import InvalidInput, NotFound
-from stofrum.paging import paged
+from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Booth
 from stofrum.staff.access import get_site_for
@@ -143,7 +143,7 @@ def list_visits(request, site: str = "", since: str = "", until: str = "", perso
             qs = qs.filter(**{lookup: moment})
     if person:
         qs = qs.filter(person=get_person_for(staff, person))
-    return qs.order_by("-checked_in_at", "-pk")
+    return Rows(qs.order_by("-checked_in_at", "-pk"), prepare=services.with_queue_positions)
 
 
 @router.post("/{visit_id}/assistance", response=VisitOut)

@@ -123,3 +123,25 @@ def test_the_migration_numbers_the_open_visits_in_their_old_order(
     assert [numbers[v.pk] for v in [*inside, a, b]] == [1, 2, 3, 4]
     assert numbers[done.pk] is None
     assert [v.pk for v in services.queue(sites["h17"])] == [a.pk, b.pk]
+
+
+def test_the_visit_list_tells_positions_without_a_query_per_queued_visit(
+        door, sites, make_person, full_site, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(door)
+
+    def queries_for_the_list():
+        with CaptureQueriesContext(connection) as captured:
+            items = client.get("/visits", site="h17").json()["items"]
+        return len(captured), items
+
+    arrive(door, sites, make_person, "A", "injection")
+    few, _ = queries_for_the_list()
+    for n in range(8):
+        arrive(door, sites, make_person, f"Q{n}", "injection" if n % 2 else "smoking")
+    many, items = queries_for_the_list()
+    assert many == few
+    assert sorted(i["queue_position"] for i in items if i["state"] == "queued") == [
+        1, 1, 2, 2, 3, 3, 4, 4, 5]
