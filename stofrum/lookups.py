@@ -8,3 +8,14 @@ def by_int_pk(queryset, key):
         return queryset.filter(pk=int(key)).first()
     except (TypeError, ValueError):
         return None
+
+
+def at_sites_of(queryset, staff, field: str = "site"):
+    """The rows of `queryset` held by the sites `staff` is a member of (`field` names the
+    row's site, or a path to it); every row for roles that see all sites (administrators).
+
+    The one site scoping of pages and API alike: whatever lists per-site records (visits,
+    services, referrals, violations, journals, ...) filters through here."""
+    if staff.sees_all_sites:
+        return queryset
+    return queryset.filter(**{f"{field}__in": staff.site_ids})

@@ -20,9 +20,9 @@ class AuditEventQuerySet(models.QuerySet):
 
         if not staff.can(Capability.AUDIT_VIEW):
             return self.none()
-        if staff.sees_all_sites:
-            return self
-        return self.filter(site__in=staff.sites.all())
+        from stofrum.lookups import at_sites_of
+
+        return at_sites_of(self, staff)
 
 
 class AuditEvent(models.Model):

@@ -20,6 +20,7 @@ from stofrum.health.choices import (
 )
 from stofrum.health.models import Incident, Intervention, Responder
 from stofrum.live.publish import publish_after_commit
+from stofrum.lookups import at_sites_of
 from stofrum.staff.roles import Capability
 
 MAX_NALOXONE_MG = Decimal("10")
@@ -439,7 +440,8 @@ def read_journal(staff, journal, *, reveal: bool = False, reason: str = "") -> d
     with transaction.atomic():
         record(staff, "health.journal.cpr_revealed" if reveal else "health.journal.read",
                journal, site=journal.site, summary=reason[:200])
-    linked = (JournalRecord.objects.filter(patient=journal.patient_id)
+    # The same patient's other journals, only those at the reader's sites.
+    linked = (at_sites_of(JournalRecord.objects.filter(patient=journal.patient_id), staff)
               .exclude(pk=journal.pk).order_by("-written_at").values_list("pk", "written_at"))
     return {
         "journal": journal,

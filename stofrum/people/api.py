@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.lookups import at_sites_of
 from stofrum.people import services
 from stofrum.people.models import Person
 from stofrum.people.search import search
@@ -68,8 +69,10 @@ def agreement_out(agreement) -> dict | None:
             "house_rules_shown": agreement.house_rules_shown}
 
 
-def person_out(person: Person, score: float | None = None) -> dict:
-    agreement = person.agreements.select_related("site").first()
+def person_out(person: Person, staff, score: float | None = None) -> dict:
+    """The person as the API shows them to `staff`: the first-aid agreement only when it
+    was signed at one of their sites."""
+    agreement = at_sites_of(person.agreements.select_related("site"), staff).first()
     return {"id": person.pk, "code": person.code, "alias": person.alias,
             "birth_year": person.birth_year, "gender": person.gender,
             "municipality": person.municipality, "first_aid_agreement": agreement_out(agreement),
@@ -85,7 +88,7 @@ def register(request, payload: PersonIn):
         request.auth, site, alias=payload.alias, birth_year=payload.birth_year,
         gender=payload.gender, municipality=payload.municipality,
         confirm_new=payload.confirm_new)
-    return Status(201, person_out(person))
+    return Status(201, person_out(person, request.auth))
 
 
 @router.get("", response=list[PersonOut])
@@ -98,12 +101,12 @@ def find(request, q: str = "", birth_year: int | None = None, gender: str | None
     require(request, Capability.PERSONS_REGISTER)
     at = get_site_for(request.auth, site, Capability.PERSONS_REGISTER) if site else None
     matches = search(q, birth_year=birth_year, gender=gender, limit=50, site=at)
-    return [person_out(m.person, round(m.score, 3)) for m in matches]
+    return [person_out(m.person, request.auth, round(m.score, 3)) for m in matches]
 
 
 @router.get("/{person_id}", response=PersonOut)
 def detail(request, person_id: str):
-    return person_out(services.get_person_for(request.auth, person_id))
+    return person_out(services.get_person_for(request.auth, person_id), request.auth)
 
 
 @router.patch("/{person_id}", response=PersonOut)
@@ -112,7 +115,7 @@ def correct(request, person_id: str, payload: PersonPatch):
     person = services.get_person_for(request.auth, person_id)
     person = services.update_person(request.auth, person,
                                     **payload.dict(exclude_unset=True))
-    return person_out(person)
+    return person_out(person, request.auth)
 
 
 @router.post("/{person_id}/first-aid-agreement", response={201: AgreementOut})
@@ -131,4 +134,4 @@ def merge(request, person_id: str, payload: MergeIn):
     """Merge the person `duplicate` into this one (visits and history move over)."""
     keep = services.get_person_for(request.auth, person_id)
     duplicate = services.get_person_for(request.auth, payload.duplicate)
-    return person_out(services.merge_persons(request.auth, keep, duplicate))
+    return person_out(services.merge_persons(request.auth, keep, duplicate), request.auth)

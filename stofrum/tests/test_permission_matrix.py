@@ -719,3 +719,148 @@ def test_every_row_names_a_distinct_request():
 
     assert len(set(keys)) == len(keys)
     assert len(set(names)) == len(names)
+
+
+# --- what a page shows: only what the caller's sites hold --------------------------------
+#
+# Status codes are not enough: a page that answers 200 may still show another site's
+# records. `spread` gives one person records at h17 and at Reden (visits, a service, a
+# referral, a violation, a quarantine, a journal of the same patient); each row of SHOWS
+# names a distinctive marker of one record and who must, and who must not, find it in the
+# answer. Callers as in the matrix (h17 staff, reception at skyen only); Reden is nobody's
+# site in the cast. Administrators see every site but hold no door capability (403 above).
+
+H17_STAFF = (RECEPTION, HEALTH, LEADER)
+
+
+@dataclass(frozen=True)
+class Shows:
+    name: str
+    url: str
+    marker: str
+    seen_by: tuple[str, ...]
+    hidden_from: tuple[str, ...]
+
+
+# fmt: off
+SHOWS = [
+    # The person page: visits (the site's name), services and violations (their notes),
+    # referrals (their links), quarantines (their reasons), the first-aid agreement (site).
+    Shows("person page: visit at reden", "/staff/persons/{person}/",
+          "Reden København Stofindtag", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: service at h17", "/staff/persons/{person}/",
+          "care-note-h17", H17_STAFF, (OTHER_SITE,)),
+    Shows("person page: service at reden", "/staff/persons/{person}/",
+          "care-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: referral at h17", "/staff/persons/{person}/",
+          "/staff/referrals/{referral_h17}/", H17_STAFF, (OTHER_SITE,)),
+    Shows("person page: referral at reden", "/staff/persons/{person}/",
+          "/staff/referrals/{referral_reden}/", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: violation at h17", "/staff/persons/{person}/",
+          "conduct-note-h17", H17_STAFF, (OTHER_SITE,)),
+    Shows("person page: violation at reden", "/staff/persons/{person}/",
+          "conduct-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: quarantine at reden", "/staff/persons/{person}/",
+          "quarantine-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: quarantine everywhere", "/staff/persons/{person}/",
+          "quarantine-note-all", (*H17_STAFF, OTHER_SITE), ()),
+    Shows("person page: agreement at h17", "/staff/persons/{person}/",
+          "/staff/persons/{person}/agreement", H17_STAFF, (OTHER_SITE,)),
+    Shows("signed agreement: h17", "/staff/persons/{person}/agreement",
+          "{person}</code> · H17", H17_STAFF, (OTHER_SITE,)),
+    # The API answers the same.
+    Shows("api person: agreement at h17", "/api/v1/persons/{person}",
+          '"site": "h17"', H17_STAFF, (OTHER_SITE,)),
+    Shows("api person quarantines: at reden", "/api/v1/persons/{person}/quarantines",
+          "quarantine-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("api person quarantines: everywhere", "/api/v1/persons/{person}/quarantines",
+          "quarantine-note-all", (*H17_STAFF, OTHER_SITE), ()),
+    Shows("api visits of the person: h17", "/api/v1/visits?person={person}",
+          "{visit_h17}", H17_STAFF, (OTHER_SITE,)),
+    Shows("api visits of the person: reden", "/api/v1/visits?person={person}",
+          "{visit_reden}", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("api referrals at h17", "/api/v1/referrals?site=h17",
+          "care-note-h17", H17_STAFF, ()),
+    # A journal links the same patient's journals, only those at the reader's sites.
+    Shows("journal page: linked journal at reden", "/staff/journal/{journal_h17}/",
+          "/staff/journal/{journal_reden}/", (), (HEALTH,)),
+    Shows("journal page: linked journal at h17", "/staff/journal/{journal_h17}/",
+          "/staff/journal/{journal_h17_later}/", (HEALTH,), ()),
+    Shows("api journal: linked journal at reden", "/api/v1/journal/{journal_h17}",
+          "{journal_reden}", (), (HEALTH,)),
+    Shows("api journal: linked journal at h17", "/api/v1/journal/{journal_h17}",
+          "{journal_h17_later}", (HEALTH,), ()),
+]
+# fmt: on
+
+
+@pytest.fixture
+def spread(cast, make_person, make_staff, door, sites):
+    """Ada, with records at h17 and at Reden; Reden's health staff member is nobody in the
+    cast."""
+    from stofrum.care.services import record_service, refer
+    from stofrum.conduct.services import ALL_SITES, decide_quarantine, record_violation
+    from stofrum.health.services import raise_alarm, write_journal
+    from stofrum.visits.services import check_in, check_out
+
+    ada = make_person(alias="Ada", birth_year=1980, gender="female")
+    reden = sites["reden"]
+    method = reden.intake_methods.first().code
+    visit_reden = check_out(door, check_in(door, ada, reden, ["heroin"], method))
+    visit_h17 = check_out(door, check_in(door, ada, sites["h17"], ["heroin"], "injection"))
+    for site in ("h17", "reden"):
+        record_service(door, sites[site], "wound_care", person=ada, note=f"care-note-{site}")
+        record_violation(door, ada, sites[site], rule="r", description=f"conduct-note-{site}")
+    referral_h17 = refer(door, sites["h17"], ada, "gp", note="care-note-h17")
+    referral_reden = refer(door, reden, ada, "psychiatry", note="care-note-reden")
+    leader_reden = make_staff("leader", ["reden"], username="leader-reden")
+    until = timezone.localdate() + timedelta(days=7)
+    decide_quarantine(leader_reden, ada, [reden], until=until, reason="quarantine-note-reden")
+    decide_quarantine(leader_reden, ada, ALL_SITES, until=until, reason="quarantine-note-all")
+    health_reden = make_staff("health", ["reden"], username="health-reden")
+    journals = {}
+    for name, site, staff in (("journal_reden", reden, health_reden),
+                              ("journal_h17", sites["h17"], cast["health"]),
+                              ("journal_h17_later", sites["h17"], cast["health"])):
+        incident = raise_alarm(staff, site, "overdose_opioid", person=ada)
+        journals[name] = str(write_journal(
+            staff, incident, cpr_number="070380-1234", disclosure_consent="given",
+            assessment="a", treatment="t").pk)
+    return {"person": ada.code, "visit_h17": str(visit_h17.pk),
+            "visit_reden": str(visit_reden.pk), "referral_h17": str(referral_h17.pk),
+            "referral_reden": str(referral_reden.pk), **journals}
+
+
+def _shows_cases():
+    for row in SHOWS:
+        for caller in row.seen_by + row.hidden_from:
+            auths = ["bearer", "session"] if row.url.startswith("/api/") else ["session"]
+            for auth in auths:
+                yield pytest.param(row, caller, auth, id=f"{row.name}|{caller}|{auth}")
+
+
+@pytest.mark.parametrize(("row", "caller", "auth"), list(_shows_cases()))
+def test_caller_sees_only_what_their_sites_hold(client, cast, spread, login, row, caller,
+                                                auth):
+    headers = {}
+    if auth == "session":
+        login(cast[caller])
+    else:
+        _, raw = ApiToken.issue(cast[caller], timezone.now() + timedelta(hours=1))
+        headers["Authorization"] = f"Bearer {raw}"
+    url, marker = _fill(row.url, spread), _fill(row.marker, spread)
+
+    response = client.get(url, headers=headers)
+
+    assert response.status_code == 200, f"{url} as {caller}: {_describe(response)}"
+    shown = response.content.decode()
+    if caller in row.seen_by:
+        assert marker in shown, f"{url} as {caller} ({auth}) must show {marker!r}"
+    else:
+        assert marker not in shown, f"{url} as {caller} ({auth}) shows {marker!r}"
+
+
+def test_shows_rows_are_distinct():
+    names = [row.name for row in SHOWS]
+
+    assert len(set(names)) == len(names)
