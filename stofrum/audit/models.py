@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stofrum.lookups import at_sites_of
+
 
 class AppendOnlyError(Exception):
     """Audit events are never changed or removed."""
@@ -20,8 +22,6 @@ class AuditEventQuerySet(models.QuerySet):
 
         if not staff.can(Capability.AUDIT_VIEW):
             return self.none()
-        from stofrum.lookups import at_sites_of
-
         return at_sites_of(self, staff)
 
 

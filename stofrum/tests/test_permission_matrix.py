@@ -864,3 +864,23 @@ def test_shows_rows_are_distinct():
     names = [row.name for row in SHOWS]
 
     assert len(set(names)) == len(names)
+
+
+def test_check_in_form_is_not_prefilled_from_a_visit_at_another_site(client, cast, login,
+                                                                     make_person, door,
+                                                                     sites):
+    """The door pre-ticks what the person took last time, here; not what they took at a
+    site the staff member does not belong to."""
+    import re
+
+    from stofrum.visits.services import check_in, check_out
+
+    ada = make_person(alias="Ada", birth_year=1980, gender="female")
+    reden = sites["reden"]
+    check_out(door, check_in(door, ada, reden, ["cocaine"], reden.intake_methods.first().code))
+    login(cast["reception"])
+
+    page = client.get(f"/staff/sites/h17/?person={ada.code}").content.decode()
+
+    ticked = re.findall(r'<input type="checkbox"[^>]*value="([a-z_]+)"[^>]*checked', page)
+    assert "cocaine" not in ticked
