@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from stofrum.audit.services import record
 from stofrum.conduct.models import Quarantine, QuarantineKind, Violation
-from stofrum.errors import DomainError, InvalidInput, NotFound
+from stofrum.errors import DomainError, Forbidden, InvalidInput, NotFound
 from stofrum.lookups import at_sites_of, by_int_pk
 from stofrum.sites.models import Site
 from stofrum.staff.roles import Capability
@@ -30,6 +30,10 @@ def _may_see(staff, quarantine: Quarantine) -> bool:
 
 
 def get_quarantine_for(staff, quarantine_id) -> Quarantine:
+    """The quarantine if it covers one of the staff member's sites (or all), else
+    `not_found`; `forbidden` for a role that neither records conduct nor decides."""
+    if not (staff.can(Capability.CONDUCT_RECORD) or staff.can(Capability.QUARANTINE_DECIDE)):
+        raise Forbidden()
     quarantine = by_int_pk(Quarantine.objects.select_related("person")
                            .prefetch_related("sites"), quarantine_id)
     if quarantine is None or not _may_see(staff, quarantine):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from stofrum.conduct.views import person_conduct_context
 from stofrum.errors import DomainError
+from stofrum.forms_util import or_404
 from stofrum.lookups import at_sites_of
 from stofrum.people import services
 from stofrum.people.forms import AgreementForm, RegisterForm
@@ -20,12 +21,7 @@ from stofrum.staff.roles import Capability
 
 
 def _person_or_404(request, code):
-    try:
-        return services.get_person_for(request.user, code)
-    except DomainError:
-        from django.http import Http404
-
-        raise Http404 from None
+    return or_404(services.get_person_for, request.user, code)
 
 
 @staff_required(Capability.PERSONS_REGISTER)

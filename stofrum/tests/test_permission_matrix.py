@@ -19,11 +19,11 @@ Outcomes:
   401            the API without (valid) credentials.
 
 API rows (under /api/) run twice for each staff member: with a bearer token and with a
-verified browser session; anonymous callers send no credentials. Where the API answers
-404 for a role that lacks the capability at a site (the access functions get_site_for,
-get_person_for and get_visit_for do not tell "not allowed" from "not there"), the table
-says so; the pages answer 403 for the same role, because the view decorator checks the
-capability first.
+verified browser session; anonymous callers send no credentials. Pages and API give the
+same answers (API.md, "Access answers"): a role that lacks the route's capability is told
+403 `forbidden`; a role that has it, asking for an object at a site it is not a member of,
+404 `not_found`, as if the object were missing. `test_matrix_follows_the_access_answers`
+holds the table to that rule.
 
 Placeholders in URLs and bodies come from the `world` fixture: {person}, {duplicate}
 (person codes), {in_booth}, {queued}, {checked_out} (visit ids), {helper} (the queued
@@ -139,12 +139,12 @@ MATRIX = [
     # The page's stream answers like the API (JSON 401/404): EventSource cannot follow a
     # login redirect.
     Row("site events page",      "GET",  "/staff/sites/h17/events",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     # One stream per page for all the sites it follows (alarms, its board).
     Row("page event stream",     "GET",  "/staff/events?site=h17",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     Row("page event stream elsewhere", "GET", "/staff/events?site=h17&site=skyen",
-        401,       404,       404,    404,    200,   404,     404),
+        401,       404,       404,    404,    200,   403,     404),
     Row("lock the screen",       "POST", "/lock/",
         TO_LOCK,   TO_LOCK,   TO_LOCK, TO_LOCK, TO_LOCK, TO_LOCK, TO_LOCK),
     # A browser that showed no staff page has no terminal mark: nothing to show locked.
@@ -248,7 +248,7 @@ MATRIX = [
     Row("edit site house rules", "GET",  "/staff/house-rules/h17/",
         LOGIN,     403,       403,    200,    200,   403,     403),
     Row("edit shared house rules", "GET", "/staff/house-rules/shared/",
-        LOGIN,     403,       403,    404,    200,   403,     403),
+        LOGIN,     403,       403,    403,    200,   403,     403),
     Row("house rules poster",    "GET",  "/rules/h17/",
         200,       200,       200,    200,    200,   200,     200),
     # --- voice: suggestions, complaints, user council ---------------------------------------
@@ -303,108 +303,108 @@ MATRIX = [
         401,       403,       403,    200,    200,   403,     403),
     # --- API: the door and the board ------------------------------------------------------
     Row("api site events",       "GET",  "/api/v1/sites/h17/events",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     Row("api board",             "GET",  "/api/v1/sites/h17/board",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     Row("api booth ready",       "POST", "/api/v1/sites/h17/booths/{booth}/ready",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api assisted intake",   "POST", "/api/v1/sites/h17/assisted-intake",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"available": False}),
     Row("api register person",   "POST", "/api/v1/persons",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         NEW_PERSON),
     Row("api find persons",      "GET",  "/api/v1/persons?q=Ada",
         401,       200,       200,    200,    403,   403,     200),
     Row("api person",            "GET",  "/api/v1/persons/{person}",
-        401,       200,       200,    200,    404,   404,     200),
+        401,       200,       200,    200,    403,   403,     200),
     Row("api correct person",    "PATCH", "/api/v1/persons/{person}",
-        401,       200,       200,    200,    404,   404,     200,
+        401,       200,       200,    200,    403,   403,     200,
         {"alias": "Ada Lovelace"}),
     Row("api first-aid agreement", "POST", "/api/v1/persons/{person}/first-aid-agreement",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "house_rules_shown": True}),
     Row("api merge persons",     "POST", "/api/v1/persons/{person}/merge",
-        401,       200,       200,    200,    404,   404,     200,
+        401,       200,       200,    200,    403,   403,     200,
         {"duplicate": "{duplicate}"}),
     Row("api check in",          "POST", "/api/v1/visits",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         CHECK_IN),
     # Visits carry person codes and substances: not for the analyst (counts only). The
     # member of skyen sees skyen's visits only (an empty list here).
     Row("api list visits",       "GET",  "/api/v1/visits",
         401,       200,       200,    200,    200,   403,     200),
     Row("api add assistance",    "POST", "/api/v1/visits/{in_booth}/assistance",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         ASSIST),
     Row("api check out",         "POST", "/api/v1/visits/{in_booth}/checkout",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {}),
     Row("api leave queue",       "POST", "/api/v1/visits/{queued}/leave-queue",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api correct visit",     "PATCH", "/api/v1/visits/{in_booth}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"substances": ["heroin", "cocaine"]}),
     Row("api undo check-out",    "POST", "/api/v1/visits/{checked_out}/undo-checkout",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     # --- API: alarms and incidents --------------------------------------------------------
     # The visit has an open incident in the world: the alarm joins it (200, not 201).
     Row("api raise alarm",       "POST", "/api/v1/incidents",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"site": "h17", "kind": "overdose_opioid", "visit": "{in_booth}"}),
     Row("api incident",          "GET",  "/api/v1/incidents/{incident}",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api set incident kind", "PATCH", "/api/v1/incidents/{incident}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"kind": "overdose_stimulant"}),
     Row("api acknowledge",       "POST", "/api/v1/incidents/{incident}/acknowledge",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api intervention",      "POST", "/api/v1/incidents/{incident}/interventions",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"kind": "naloxone", "dose_mg": "0.4", "route": "im"}),
     Row("api close incident",    "POST", "/api/v1/incidents/{incident}/close",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"outcome": "recovered_on_site"}),
     # --- API: the health journal ----------------------------------------------------------
     Row("api write journal",     "POST", "/api/v1/incidents/{incident}/journal",
-        401,       404,       201,    404,    404,   404,     404,
+        401,       403,       201,    403,    403,   403,     403,
         {"fictitious": True, "disclosure_consent": "refused", "assessment": "a",
          "treatment": "t"}),
     Row("api read journal",      "GET",  "/api/v1/journal/{journal}",
-        401,       404,       200,    404,    404,   404,     404),
+        401,       403,       200,    403,    403,   403,     403),
     Row("api disclose journal",  "POST", "/api/v1/journal/{journal}/disclosures",
-        401,       404,       201,    404,    404,   404,     404,
+        401,       403,       201,    403,    403,   403,     403,
         {"to_whom": "Region Hovedstaden"}),
     # --- API: care ---------------------------------------------------------------------------
     Row("api record service",    "POST", "/api/v1/services",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "kind": "wound_care", "visit": "{in_booth}"}),
     Row("api refer",             "POST", "/api/v1/referrals",
         401,       201,       201,    201,    403,   403,     404,
         {"person": "{person}", "target": "gp", "site": "h17"}),
     Row("api list referrals",    "GET",  "/api/v1/referrals?site=h17",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api referral",          "GET",  "/api/v1/referrals/{referral}",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api update referral",   "PATCH", "/api/v1/referrals/{referral}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"outcome": "Called the GP"}),
     # --- API: conduct -------------------------------------------------------------------------
     Row("api decide quarantine", "POST", "/api/v1/quarantines",
         401,       403,       403,    201,    403,   403,     403,
         {"person": "{person}", "sites": "all", "until": "{until}", "reason": "Violence"}),
     Row("api exclude for the day", "POST", "/api/v1/quarantines/exclusions",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"person": "{person}", "site": "h17", "reason": "Dealing"}),
     Row("api quarantine",        "GET",  "/api/v1/quarantines/{quarantine}",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api lift quarantine",   "POST", "/api/v1/quarantines/{quarantine}/lift",
         401,       403,       403,    200,    403,   403,     403,
         {"reason": "Talked it through"}),
     Row("api person quarantines", "GET", "/api/v1/persons/{person}/quarantines",
         401,       200,       200,    200,    403,   403,     200),
     Row("api record violation",  "POST", "/api/v1/violations",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"person": "{person}", "site": "h17", "rule": "r", "description": "d"}),
     # --- API: voice ---------------------------------------------------------------------------
     # Anyone may complain without logging in; staff file on a person's behalf.
@@ -417,18 +417,18 @@ MATRIX = [
         401,       403,       403,    200,    403,   403,     403,
         {"status": "in_progress"}),
     Row("api leave suggestion",  "POST", "/api/v1/suggestions",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "kind": "suggestion", "text": "More towels"}),
     Row("api list suggestions",  "GET",  "/api/v1/suggestions?site=h17",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api answer suggestion", "POST", "/api/v1/suggestions/{suggestion}/response",
         401,       403,       403,    200,    403,   403,     403,
         {"response": "Ordered"}),
     Row("api record council meeting", "POST", "/api/v1/council-meetings",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "held_on": "2026-11-20", "agenda": "Hours"}),
     Row("api list council meetings", "GET", "/api/v1/council-meetings?site=h17",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api stats summary",     "GET",  "/api/v1/stats/summary?site=h17",
         401,       403,       403,    200,    200,   200,     403),
     Row("api stats series",      "GET",  "/api/v1/stats/series?bucket=week",
@@ -436,10 +436,36 @@ MATRIX = [
     Row("api stats export",      "GET",  "/api/v1/stats/export.csv",
         401,       403,       403,    200,    200,   200,     403),
     Row("api update council meeting", "PATCH", "/api/v1/council-meetings/{council}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"minutes": "Talked"}),
 ]
 # fmt: on
+
+# Callers who are members of h17 (or see every site): for them a row about h17 can never be
+# "not found" (every object of the world is at h17), so a 404 would hide a missing
+# capability that must be told 403. Rows about another site name it.
+MEMBERS_OF_H17 = (RECEPTION, HEALTH, LEADER, ADMIN, ANALYST)
+PUBLIC_API = {("GET", "/api/v1/sites"), ("GET", "/api/v1/sites/h17"),
+              ("GET", "/api/v1/openapi.json"), ("POST", "/api/v1/auth/token"),
+              ("POST", "/api/v1/complaints")}
+
+
+def test_matrix_follows_the_access_answers():
+    """API.md, "Access answers": 403 for a role lacking the capability, 404 only for an
+    object at a site the caller does not belong to, 401 for anonymous API callers except
+    on the public routes."""
+    wrong = []
+    for row in MATRIX:
+        elsewhere = "skyen" in row.url
+        for caller in MEMBERS_OF_H17:
+            if row.outcome(caller) == 404 and not elsewhere:
+                wrong.append(f"{row.name} as {caller}: 404 (a missing capability is 403)")
+        if row.is_api and (row.method, row.url) not in PUBLIC_API \
+                and row.anonymous != 401:
+            wrong.append(f"{row.name} anonymously: {row.anonymous} (expected 401)")
+
+    assert not wrong, "\n".join(wrong)
+
 
 # Routes that need no row: Django's own apps, and django-ninja's generated pages.
 UNLISTED_PREFIXES = ("admin/", "i18n/", "static/")
