@@ -53,7 +53,8 @@ def require_capability(staff, capability: str) -> None:
 def get_site_for(staff, slug: str, capability: str) -> Site:
     """The site `slug` if the staff member may do `capability` there; 403 when the role
     lacks the capability, 404 for a site they are not a member of (or no such site)."""
-    require_capability(staff, capability)
+    if not staff.can(capability):  # Django's 403: pages and the API answer it alike
+        raise PermissionDenied
     site = Site.objects.filter(slug=slug).first()
     if site is None or not staff.can(capability, site):
         raise Http404
