@@ -807,6 +807,15 @@ SHOWS = [
           "{visit_reden}", (), (*H17_STAFF, OTHER_SITE)),
     Shows("api referrals at h17", "/api/v1/referrals?site=h17",
           "care-note-h17", H17_STAFF, ()),
+    # A site's own lists hold that site's records only.
+    Shows("site referrals: h17's", "/staff/sites/h17/referrals",
+          "/staff/referrals/{referral_h17}/", H17_STAFF, ()),
+    Shows("site referrals: not reden's", "/staff/sites/h17/referrals",
+          "/staff/referrals/{referral_reden}/", (), H17_STAFF),
+    Shows("site quarantines: not reden's", "/staff/sites/h17/quarantines",
+          "quarantine-note-reden", (), H17_STAFF),
+    Shows("site quarantines: everywhere", "/staff/sites/h17/quarantines",
+          "quarantine-note-all", H17_STAFF, ()),
     # A journal links the same patient's journals, only those at the reader's sites.
     Shows("journal page: linked journal at reden", "/staff/journal/{journal_h17}/",
           "/staff/journal/{journal_reden}/", (), (HEALTH,)),
