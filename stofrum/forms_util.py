@@ -3,6 +3,7 @@ query string, and turning a refused lookup into the page's 404."""
 
 from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -45,5 +46,7 @@ def or_404(getter, staff, key):
     the staff member may not see is "not found", the same as a missing one."""
     try:
         return getter(staff, key)
-    except DomainError:
+    except DomainError as exc:
+        if exc.status == 403:  # the role lacks the capability: said, not hidden
+            raise PermissionDenied from None
         raise Http404 from None

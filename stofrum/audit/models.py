@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from stofrum.lookups import at_sites_of
+
 
 class AppendOnlyError(Exception):
     """Audit events are never changed or removed."""
@@ -20,9 +22,7 @@ class AuditEventQuerySet(models.QuerySet):
 
         if not staff.can(Capability.AUDIT_VIEW):
             return self.none()
-        if staff.sees_all_sites:
-            return self
-        return self.filter(site__in=staff.sites.all())
+        return at_sites_of(self, staff)
 
 
 class AuditEvent(models.Model):

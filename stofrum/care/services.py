@@ -15,6 +15,7 @@ from stofrum.care.choices import CLOSED_STATUSES, NEXT_STATUSES, ReferralStatus
 from stofrum.care.models import Referral, ReferralTarget, Service, ServiceKind
 from stofrum.errors import DomainError, InvalidInput, NotFound
 from stofrum.lookups import by_int_pk
+from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 from stofrum.text import clean_text
 
@@ -39,7 +40,9 @@ def _check_visit(visit, site, person):
 
 
 def get_referral_for(staff, referral_id) -> Referral:
-    """The referral if the staff member records care at its site, else `not_found`."""
+    """The referral if the staff member records care at its site, else `not_found`;
+    `forbidden` when their role does not record care."""
+    require_capability(staff, Capability.CARE_RECORD)
     referral = by_int_pk(Referral.objects.select_related("site", "person", "target"),
                          referral_id)
     if referral is None or not staff.can(Capability.CARE_RECORD, referral.site):

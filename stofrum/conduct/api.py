@@ -7,6 +7,7 @@ from stofrum.api_auth import require, staff_auth
 from stofrum.conduct import services
 from stofrum.conduct.models import Quarantine
 from stofrum.errors import InvalidInput
+from stofrum.lookups import at_sites_of
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
@@ -97,7 +98,8 @@ def decide(request, payload: QuarantineIn):
     person = get_person_for(request.auth, payload.person)
     violation = None
     if payload.violation is not None:
-        violation = person.violations.filter(pk=payload.violation).first()
+        violation = at_sites_of(person.violations, request.auth).filter(
+            pk=payload.violation).first()
         if violation is None:
             raise InvalidInput("invalid_input", field="violation")
     quarantine = services.decide_quarantine(
@@ -135,7 +137,7 @@ def person_quarantines(request, person_id: str, **kwargs):
     """A person's quarantines and exclusions, newest first."""
     require(request, Capability.CONDUCT_RECORD)
     person = get_person_for(request.auth, person_id)
-    return Rows(services.history(person)["quarantines"], quarantine_out)
+    return Rows(services.history(person, request.auth)["quarantines"], quarantine_out)
 
 
 @violations_router.post("", response={201: ViolationOut})

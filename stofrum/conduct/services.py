@@ -7,12 +7,13 @@ time, without any job having to run.
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from stofrum.audit.services import record
 from stofrum.conduct.models import Quarantine, QuarantineKind, Violation
-from stofrum.errors import DomainError, InvalidInput, NotFound
-from stofrum.lookups import by_int_pk
+from stofrum.errors import DomainError, Forbidden, InvalidInput, NotFound
+from stofrum.lookups import at_sites_of, by_int_pk
 from stofrum.sites.models import Site
 from stofrum.staff.roles import Capability
 from stofrum.text import SHORT_TEXT_MAX, clean_text
@@ -29,6 +30,10 @@ def _may_see(staff, quarantine: Quarantine) -> bool:
 
 
 def get_quarantine_for(staff, quarantine_id) -> Quarantine:
+    """The quarantine if it covers one of the staff member's sites (or all), else
+    `not_found`; `forbidden` for a role that neither records conduct nor decides."""
+    if not (staff.can(Capability.CONDUCT_RECORD) or staff.can(Capability.QUARANTINE_DECIDE)):
+        raise Forbidden()
     quarantine = by_int_pk(Quarantine.objects.select_related("person")
                            .prefetch_related("sites"), quarantine_id)
     if quarantine is None or not _may_see(staff, quarantine):
@@ -200,10 +205,14 @@ def active_quarantines(site, moment=None):
             .order_by("ends_on"))
 
 
-def history(person):
-    """A person's violations and quarantines, newest first."""
+def history(person, staff):
+    """A person's violations and quarantines, newest first, as far as `staff`'s sites hold
+    them: violations at their sites; quarantines covering one of their sites or all."""
+    covering_mine = at_sites_of(Quarantine.objects.all(), staff, "sites").values("pk")
     return {
-        "violations": person.violations.select_related("site", "recorded_by"),
-        "quarantines": person.quarantines.select_related("decided_by", "lifted_by")
+        "violations": at_sites_of(person.violations, staff).select_related("site",
+                                                                            "recorded_by"),
+        "quarantines": person.quarantines.filter(Q(all_sites=True) | Q(pk__in=covering_mine))
+        .select_related("decided_by", "lifted_by")
         .prefetch_related("sites").order_by("-starts_on", "-pk"),
     }

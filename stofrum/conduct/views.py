@@ -122,7 +122,7 @@ def person_conduct_context(staff, person, my_sites) -> dict:
     today = timezone.localdate(now)
     door_sites = [s for s in my_sites if staff.can(Capability.CONDUCT_RECORD, s)]
     lead_sites = [s for s in my_sites if staff.can(Capability.QUARANTINE_DECIDE, s)]
-    history = services.history(person)
+    history = services.history(person, staff)
     return {
         **history, "today": today, "conduct_sites": door_sites, "lead_sites": lead_sites,
         "can_decide": staff.can(Capability.QUARANTINE_DECIDE),

@@ -19,4 +19,4 @@ def merge(request, person_id: str, payload: MergeIn):
     """Merge the person `duplicate` into this one (visits and history move over)."""
     keep = get_person_for(request.auth, person_id)
     duplicate = get_person_for(request.auth, payload.duplicate)
-    return person_out(services.merge_persons(request.auth, keep, duplicate))
+    return person_out(services.merge_persons(request.auth, keep, duplicate), request.auth)

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from ninja import Router, Schema, Status
 
-from stofrum.api_auth import staff_auth
+from stofrum.api_auth import require, staff_auth
 from stofrum.errors import NotFound
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind
@@ -197,6 +197,7 @@ def _journal(request, journal_id):
 @router.post("/{incident_id}/journal", response={201: JournalCreated})
 def write_journal(request, incident_id: str, payload: JournalIn):
     """Health staff write the journal: exactly one of `cpr` and `fictitious`."""
+    require(request, Capability.JOURNAL_WRITE)
     journal = services.write_journal(
         request.auth, _incident(request, incident_id),
         disclosure_consent=payload.disclosure_consent, assessment=payload.assessment,

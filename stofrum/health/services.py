@@ -20,6 +20,8 @@ from stofrum.health.choices import (
 )
 from stofrum.health.models import Incident, Intervention, Responder
 from stofrum.live.publish import publish_after_commit
+from stofrum.lookups import at_sites_of
+from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 
 MAX_NALOXONE_MG = Decimal("10")
@@ -28,7 +30,9 @@ BACKDATE_LIMIT = timedelta(hours=6)
 
 
 def get_incident_for(staff, incident_id) -> Incident:
-    """The incident if the staff member responds at its site; else `not_found`."""
+    """The incident if the staff member responds at its site; else `not_found`;
+    `forbidden` when their role does not respond to incidents."""
+    require_capability(staff, Capability.INCIDENTS_RESPOND)
     incident = (Incident.objects.select_related("site", "person", "booth", "visit")
                 .filter(pk=incident_id).first())
     if incident is None or not staff.can(Capability.INCIDENTS_RESPOND, incident.site):
@@ -275,9 +279,11 @@ def _cpr_modules():
     return cpr, vault
 
 def get_journal_for(staff, journal_id):
-    """The journal record for health staff of its site; everyone else gets `not_found`."""
+    """The journal record for health staff of its site; `forbidden` for other roles,
+    `not_found` for health staff of other sites."""
     from stofrum.health.models import JournalRecord
 
+    require_capability(staff, Capability.JOURNAL_WRITE)
     journal = (JournalRecord.objects.select_related("incident", "site", "written_by",
                                                      "incident__person", "patient")
                .filter(pk=journal_id).first())
@@ -357,6 +363,7 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
     from stofrum.health.models import JournalRecord
 
     cpr, vault = _cpr_modules()
+    require_capability(staff, Capability.JOURNAL_WRITE)
     incident = get_incident_for(staff, incident.pk)
     if not staff.can(Capability.JOURNAL_WRITE, incident.site):
         raise NotFound()
@@ -463,7 +470,8 @@ def _shown(staff, journal, *, reveal: bool, summary: str) -> dict:
     with transaction.atomic():
         record(staff, "health.journal.cpr_revealed" if reveal else "health.journal.read",
                journal, site=journal.site, summary=summary)
-    linked = (JournalRecord.objects.filter(patient=journal.patient_id)
+    # The same patient's other journals, only those at the reader's sites.
+    linked = (at_sites_of(JournalRecord.objects.filter(patient=journal.patient_id), staff)
               .exclude(pk=journal.pk).order_by("-written_at").values_list("pk", "written_at"))
     return {
         "journal": journal,

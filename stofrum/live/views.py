@@ -109,6 +109,8 @@ def authorise(request, slugs, *, allow_bearer: bool,
             staff = request.user
         else:
             return _error("not_authenticated", 401)
+        if not (staff.can(Capability.SITE_BOARD) or staff.can(Capability.INCIDENTS_RESPOND)):
+            return _error("forbidden", 403)
         if not slugs or len(slugs) > MAX_SITES:
             return _error("not_found", 404)
         sites = {s.slug: s for s in Site.objects.filter(slug__in=slugs)}

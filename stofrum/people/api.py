@@ -5,6 +5,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.lookups import at_site_of
 from stofrum.paging import Rows, paged
 from stofrum.people import services
 from stofrum.people.models import FirstAidAgreement, Person
@@ -72,10 +73,13 @@ def _load_agreements(persons: list[Person]) -> None:
         "agreements", queryset=FirstAidAgreement.objects.select_related("site")))
 
 
-def person_out(person: Person, score: float | None = None) -> dict:
+def person_out(person: Person, staff, score: float | None = None) -> dict:
+    """The person as the API shows them to `staff`: the first-aid agreement only when it
+    was signed at one of their sites."""
     if "agreements" not in getattr(person, "_prefetched_objects_cache", {}):
         _load_agreements([person])
-    agreement = next(iter(person.agreements.all()), None)  # the newest
+    agreement = next((a for a in person.agreements.all()  # the newest first
+                      if at_site_of(staff, a.site_id)), None)
     return {"id": person.pk, "code": person.code, "alias": person.alias,
             "birth_year": person.birth_year, "gender": person.gender,
             "municipality": person.municipality, "first_aid_agreement": agreement_out(agreement),
@@ -91,7 +95,7 @@ def register(request, payload: PersonIn):
         request.auth, site, alias=payload.alias, birth_year=payload.birth_year,
         gender=payload.gender, municipality=payload.municipality,
         confirm_new=payload.confirm_new)
-    return Status(201, person_out(person))
+    return Status(201, person_out(person, request.auth))
 
 
 @router.get("", response=list[PersonOut])
@@ -105,13 +109,13 @@ def find(request, q: str = "", birth_year: int | None = None, gender: str | None
     require(request, Capability.PERSONS_REGISTER)
     at = get_site_for(request.auth, site, Capability.PERSONS_REGISTER) if site else None
     matches = search(q, birth_year=birth_year, gender=gender, limit=SEARCH_CANDIDATES, site=at)
-    return Rows(matches, lambda m: person_out(m.person, round(m.score, 3)),
+    return Rows(matches, lambda m: person_out(m.person, request.auth, round(m.score, 3)),
                 prepare=lambda page: _load_agreements([m.person for m in page]))
 
 
 @router.get("/{person_id}", response=PersonOut)
 def detail(request, person_id: str):
-    return person_out(services.get_person_for(request.auth, person_id))
+    return person_out(services.get_person_for(request.auth, person_id), request.auth)
 
 
 @router.patch("/{person_id}", response=PersonOut)
@@ -120,7 +124,7 @@ def correct(request, person_id: str, payload: PersonPatch):
     person = services.get_person_for(request.auth, person_id)
     person = services.update_person(request.auth, person,
                                     **payload.dict(exclude_unset=True))
-    return person_out(person)
+    return person_out(person, request.auth)
 
 
 @router.post("/{person_id}/first-aid-agreement", response={201: AgreementOut})

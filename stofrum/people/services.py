@@ -16,6 +16,7 @@ from stofrum.people.rules import check_adult, check_adult_born
 from stofrum.people.search import find_duplicates
 from stofrum.people.signals import person_changed
 from stofrum.sites.services import current_house_rules, house_rules_label
+from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 
 MIN_BIRTH_YEAR = 1900
@@ -29,8 +30,7 @@ EDITABLE_FIELDS = ("alias", "birth_year", "gender", "municipality")
 def get_person_for(staff, person_id) -> Person:
     """The person by id or person code, for staff who work at the door; else not found.
     Persons are shared by all sites (a person may use any room)."""
-    if not staff.can(Capability.PERSONS_REGISTER):
-        raise NotFound()
+    require_capability(staff, Capability.PERSONS_REGISTER)
     key = str(person_id).strip()
     qs = Person.objects.select_related("merged_into")
     try:

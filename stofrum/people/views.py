@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from stofrum.audit.filters import history_for
 from stofrum.errors import DomainError
+from stofrum.forms_util import or_404
+from stofrum.lookups import at_sites_of
 from stofrum.people import services
 from stofrum.people.forms import AgreementForm, RegisterForm
 from stofrum.people.rules import is_adult
@@ -19,12 +21,7 @@ from stofrum.staff.roles import Capability
 
 
 def _person_or_404(request, code):
-    try:
-        return services.get_person_for(request.user, code)
-    except DomainError:
-        from django.http import Http404
-
-        raise Http404 from None
+    return or_404(services.get_person_for, request.user, code)
 
 
 @staff_required(Capability.PERSONS_REGISTER)
@@ -81,17 +78,22 @@ def welcome_view(request, slug, code):
 
 @staff_required(Capability.PERSONS_REGISTER)
 def person_view(request, code):
+    """A person's page: what the staff member's sites hold about them (visits, services,
+    referrals, conduct), never another site's records."""
     person = _person_or_404(request, code)
-    visits = (person.visits.select_related("site", "method", "booth")
-              .prefetch_related("substances").order_by("-checked_in_at")[:50])
     staff = request.user
+    visits = (at_sites_of(person.visits, staff).select_related("site", "method", "booth")
+              .prefetch_related("substances").order_by("-checked_in_at")[:50])
     my_sites = list(Site.objects.for_staff(staff))
     care_sites = [s for s in my_sites if staff.can(Capability.CARE_RECORD, s)]
+    agreements = at_sites_of(person.agreements, staff).select_related("site", "recorded_by")
     return render(request, "people/person.html", {
-        "person": person, "visits": visits,
-        "agreements": person.agreements.select_related("site", "recorded_by"),
-        "services": person.services.select_related("site", "kind")[:50],
-        "referrals": person.referrals.select_related("site", "target")[:50],
+        "person": person, "visits": visits, "agreements": agreements,
+        # Check-in asks for an agreement signed at any site: say that one exists.
+        "agreement_elsewhere": not agreements.exists() and person.agreements.exists(),
+        "services": at_sites_of(person.services, staff).select_related("site", "kind")[:50],
+        "referrals": at_sites_of(person.referrals, staff)
+        .select_related("site", "target")[:50],
         "care_sites": care_sites,
         **person_page_context(staff, person, my_sites),
         "history": history_for(staff, person, also_ids=[person.code]),
@@ -102,7 +104,8 @@ def person_view(request, code):
 def agreement_view(request, code=None):
     """The printable first-aid agreement in Danish and English; with a person, as signed."""
     person = _person_or_404(request, code) if code else None
-    agreement = person.agreements.select_related("site").first() if person else None
+    agreement = (at_sites_of(person.agreements, request.user).select_related("site").first()
+                 if person else None)
     rules = current_house_rules(agreement.site if agreement else None)
     return render(request, "people/agreement.html",
                   {"person": person, "agreement": agreement, "rules": rule_lines(rules)})

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from stofrum.lookups import at_sites_of
 from stofrum.sites.choices import SiteStatus, Weekday
 
 DEFAULT_LEGAL_BASIS = "Bekendtgørelse om stofindtagelsesrum, BEK nr. 972 af 28/06/2016"
@@ -38,9 +39,7 @@ class IntakeMethod(models.Model):
 class SiteQuerySet(models.QuerySet):
     def for_staff(self, staff):
         """Sites this staff member may see: all for administrators, else memberships."""
-        if staff.sees_all_sites:
-            return self
-        return self.filter(pk__in=staff.site_ids)
+        return at_sites_of(self, staff, "pk")
 
     def with_details(self):
         return self.prefetch_related("intake_methods", "booths__method", "opening_hours")

@@ -2,6 +2,7 @@
 (administrators). Every save is a new version; the history stays readable."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +21,8 @@ def house_rules_view(request, scope):
     staff = request.user
     if scope == SHARED:
         site = None
-        if not staff.sees_all_sites:
-            raise Http404
+        if not staff.sees_all_sites:  # the shared rules are the administrators' alone
+            raise PermissionDenied
     else:
         site = Site.objects.filter(slug=scope).first()
         if site is None or not staff.can(Capability.RULES_EDIT, site):

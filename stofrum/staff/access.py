@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from stofrum.errors import Forbidden
 from stofrum.sites.models import Site
 
 
@@ -41,8 +42,19 @@ def staff_required(capability: str | None = None):
     return decorator
 
 
+def require_capability(staff, capability: str) -> None:
+    """Refuse with 403 `forbidden` when the staff member's role lacks `capability` at every
+    site (API.md, "Access answers"). Asked before looking anything up: an object at a site
+    the staff member does not belong to is the next question, and answers 404."""
+    if not staff.can(capability):
+        raise Forbidden()
+
+
 def get_site_for(staff, slug: str, capability: str) -> Site:
-    """The site `slug` if the staff member may do `capability` there, else 404."""
+    """The site `slug` if the staff member may do `capability` there; 403 when the role
+    lacks the capability, 404 for a site they are not a member of (or no such site)."""
+    if not staff.can(capability):  # Django's 403: pages and the API answer it alike
+        raise PermissionDenied
     site = Site.objects.filter(slug=slug).first()
     if site is None or not staff.can(capability, site):
         raise Http404

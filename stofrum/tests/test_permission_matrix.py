@@ -19,11 +19,11 @@ Outcomes:
   401            the API without (valid) credentials.
 
 API rows (under /api/) run twice for each staff member: with a bearer token and with a
-verified browser session; anonymous callers send no credentials. Where the API answers
-404 for a role that lacks the capability at a site (the access functions get_site_for,
-get_person_for and get_visit_for do not tell "not allowed" from "not there"), the table
-says so; the pages answer 403 for the same role, because the view decorator checks the
-capability first.
+verified browser session; anonymous callers send no credentials. Pages and API give the
+same answers (API.md, "Access answers"): a role that lacks the route's capability is told
+403 `forbidden`; a role that has it, asking for an object at a site it is not a member of,
+404 `not_found`, as if the object were missing. `test_matrix_follows_the_access_answers`
+holds the table to that rule.
 
 Placeholders in URLs and bodies come from the `world` fixture: {person}, {duplicate}
 (person codes), {in_booth}, {queued}, {checked_out} (visit ids), {helper} (the queued
@@ -139,12 +139,12 @@ MATRIX = [
     # The page's stream answers like the API (JSON 401/404): EventSource cannot follow a
     # login redirect.
     Row("site events page",      "GET",  "/staff/sites/h17/events",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     # One stream per page for all the sites it follows (alarms, its board).
     Row("page event stream",     "GET",  "/staff/events?site=h17",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     Row("page event stream elsewhere", "GET", "/staff/events?site=h17&site=skyen",
-        401,       404,       404,    404,    200,   404,     404),
+        401,       404,       404,    404,    200,   403,     404),
     Row("lock the screen",       "POST", "/lock/",
         TO_LOCK,   TO_LOCK,   TO_LOCK, TO_LOCK, TO_LOCK, TO_LOCK, TO_LOCK),
     # A browser that showed no staff page has no terminal mark: nothing to show locked.
@@ -248,7 +248,7 @@ MATRIX = [
     Row("edit site house rules", "GET",  "/staff/house-rules/h17/",
         LOGIN,     403,       403,    200,    200,   403,     403),
     Row("edit shared house rules", "GET", "/staff/house-rules/shared/",
-        LOGIN,     403,       403,    404,    200,   403,     403),
+        LOGIN,     403,       403,    403,    200,   403,     403),
     Row("house rules poster",    "GET",  "/rules/h17/",
         200,       200,       200,    200,    200,   200,     200),
     # --- voice: suggestions, complaints, user council ---------------------------------------
@@ -303,108 +303,108 @@ MATRIX = [
         401,       403,       403,    200,    200,   403,     403),
     # --- API: the door and the board ------------------------------------------------------
     Row("api site events",       "GET",  "/api/v1/sites/h17/events",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     Row("api board",             "GET",  "/api/v1/sites/h17/board",
-        401,       200,       200,    200,    200,   404,     404),
+        401,       200,       200,    200,    200,   403,     404),
     Row("api booth ready",       "POST", "/api/v1/sites/h17/booths/{booth}/ready",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api assisted intake",   "POST", "/api/v1/sites/h17/assisted-intake",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"available": False}),
     Row("api register person",   "POST", "/api/v1/persons",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         NEW_PERSON),
     Row("api find persons",      "GET",  "/api/v1/persons?q=Ada",
         401,       200,       200,    200,    403,   403,     200),
     Row("api person",            "GET",  "/api/v1/persons/{person}",
-        401,       200,       200,    200,    404,   404,     200),
+        401,       200,       200,    200,    403,   403,     200),
     Row("api correct person",    "PATCH", "/api/v1/persons/{person}",
-        401,       200,       200,    200,    404,   404,     200,
+        401,       200,       200,    200,    403,   403,     200,
         {"alias": "Ada Lovelace"}),
     Row("api first-aid agreement", "POST", "/api/v1/persons/{person}/first-aid-agreement",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "house_rules_shown": True}),
     Row("api merge persons",     "POST", "/api/v1/persons/{person}/merge",
-        401,       200,       200,    200,    404,   404,     200,
+        401,       200,       200,    200,    403,   403,     200,
         {"duplicate": "{duplicate}"}),
     Row("api check in",          "POST", "/api/v1/visits",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         CHECK_IN),
     # Visits carry person codes and substances: not for the analyst (counts only). The
     # member of skyen sees skyen's visits only (an empty list here).
     Row("api list visits",       "GET",  "/api/v1/visits",
         401,       200,       200,    200,    200,   403,     200),
     Row("api add assistance",    "POST", "/api/v1/visits/{in_booth}/assistance",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         ASSIST),
     Row("api check out",         "POST", "/api/v1/visits/{in_booth}/checkout",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {}),
     Row("api leave queue",       "POST", "/api/v1/visits/{queued}/leave-queue",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api correct visit",     "PATCH", "/api/v1/visits/{in_booth}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"substances": ["heroin", "cocaine"]}),
     Row("api undo check-out",    "POST", "/api/v1/visits/{checked_out}/undo-checkout",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     # --- API: alarms and incidents --------------------------------------------------------
     # The visit has an open incident in the world: the alarm joins it (200, not 201).
     Row("api raise alarm",       "POST", "/api/v1/incidents",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"site": "h17", "kind": "overdose_opioid", "visit": "{in_booth}"}),
     Row("api incident",          "GET",  "/api/v1/incidents/{incident}",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api set incident kind", "PATCH", "/api/v1/incidents/{incident}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"kind": "overdose_stimulant"}),
     Row("api acknowledge",       "POST", "/api/v1/incidents/{incident}/acknowledge",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api intervention",      "POST", "/api/v1/incidents/{incident}/interventions",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"kind": "naloxone", "dose_mg": "0.4", "route": "im"}),
     Row("api close incident",    "POST", "/api/v1/incidents/{incident}/close",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"outcome": "recovered_on_site"}),
     # --- API: the health journal ----------------------------------------------------------
     Row("api write journal",     "POST", "/api/v1/incidents/{incident}/journal",
-        401,       404,       201,    404,    404,   404,     404,
+        401,       403,       201,    403,    403,   403,     403,
         {"fictitious": True, "disclosure_consent": "refused", "assessment": "a",
          "treatment": "t"}),
     Row("api read journal",      "GET",  "/api/v1/journal/{journal}",
-        401,       404,       200,    404,    404,   404,     404),
+        401,       403,       200,    403,    403,   403,     403),
     Row("api disclose journal",  "POST", "/api/v1/journal/{journal}/disclosures",
-        401,       404,       201,    404,    404,   404,     404,
+        401,       403,       201,    403,    403,   403,     403,
         {"to_whom": "Region Hovedstaden"}),
     # --- API: care ---------------------------------------------------------------------------
     Row("api record service",    "POST", "/api/v1/services",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "kind": "wound_care", "visit": "{in_booth}"}),
     Row("api refer",             "POST", "/api/v1/referrals",
         401,       201,       201,    201,    403,   403,     404,
         {"person": "{person}", "target": "gp", "site": "h17"}),
     Row("api list referrals",    "GET",  "/api/v1/referrals?site=h17",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api referral",          "GET",  "/api/v1/referrals/{referral}",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api update referral",   "PATCH", "/api/v1/referrals/{referral}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"outcome": "Called the GP"}),
     # --- API: conduct -------------------------------------------------------------------------
     Row("api decide quarantine", "POST", "/api/v1/quarantines",
         401,       403,       403,    201,    403,   403,     403,
         {"person": "{person}", "sites": "all", "until": "{until}", "reason": "Violence"}),
     Row("api exclude for the day", "POST", "/api/v1/quarantines/exclusions",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"person": "{person}", "site": "h17", "reason": "Dealing"}),
     Row("api quarantine",        "GET",  "/api/v1/quarantines/{quarantine}",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api lift quarantine",   "POST", "/api/v1/quarantines/{quarantine}/lift",
         401,       403,       403,    200,    403,   403,     403,
         {"reason": "Talked it through"}),
     Row("api person quarantines", "GET", "/api/v1/persons/{person}/quarantines",
         401,       200,       200,    200,    403,   403,     200),
     Row("api record violation",  "POST", "/api/v1/violations",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"person": "{person}", "site": "h17", "rule": "r", "description": "d"}),
     # --- API: voice ---------------------------------------------------------------------------
     # Anyone may complain without logging in; staff file on a person's behalf.
@@ -417,18 +417,18 @@ MATRIX = [
         401,       403,       403,    200,    403,   403,     403,
         {"status": "in_progress"}),
     Row("api leave suggestion",  "POST", "/api/v1/suggestions",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "kind": "suggestion", "text": "More towels"}),
     Row("api list suggestions",  "GET",  "/api/v1/suggestions?site=h17",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api answer suggestion", "POST", "/api/v1/suggestions/{suggestion}/response",
         401,       403,       403,    200,    403,   403,     403,
         {"response": "Ordered"}),
     Row("api record council meeting", "POST", "/api/v1/council-meetings",
-        401,       201,       201,    201,    404,   404,     404,
+        401,       201,       201,    201,    403,   403,     404,
         {"site": "h17", "held_on": "2026-11-20", "agenda": "Hours"}),
     Row("api list council meetings", "GET", "/api/v1/council-meetings?site=h17",
-        401,       200,       200,    200,    404,   404,     404),
+        401,       200,       200,    200,    403,   403,     404),
     Row("api stats summary",     "GET",  "/api/v1/stats/summary?site=h17",
         401,       403,       403,    200,    200,   200,     403),
     Row("api stats series",      "GET",  "/api/v1/stats/series?bucket=week",
@@ -436,10 +436,36 @@ MATRIX = [
     Row("api stats export",      "GET",  "/api/v1/stats/export.csv",
         401,       403,       403,    200,    200,   200,     403),
     Row("api update council meeting", "PATCH", "/api/v1/council-meetings/{council}",
-        401,       200,       200,    200,    404,   404,     404,
+        401,       200,       200,    200,    403,   403,     404,
         {"minutes": "Talked"}),
 ]
 # fmt: on
+
+# Callers who are members of h17 (or see every site): for them a row about h17 can never be
+# "not found" (every object of the world is at h17), so a 404 would hide a missing
+# capability that must be told 403. Rows about another site name it.
+MEMBERS_OF_H17 = (RECEPTION, HEALTH, LEADER, ADMIN, ANALYST)
+PUBLIC_API = {("GET", "/api/v1/sites"), ("GET", "/api/v1/sites/h17"),
+              ("GET", "/api/v1/openapi.json"), ("POST", "/api/v1/auth/token"),
+              ("POST", "/api/v1/complaints")}
+
+
+def test_matrix_follows_the_access_answers():
+    """API.md, "Access answers": 403 for a role lacking the capability, 404 only for an
+    object at a site the caller does not belong to, 401 for anonymous API callers except
+    on the public routes."""
+    wrong = []
+    for row in MATRIX:
+        elsewhere = "skyen" in row.url
+        for caller in MEMBERS_OF_H17:
+            if row.outcome(caller) == 404 and not elsewhere:
+                wrong.append(f"{row.name} as {caller}: 404 (a missing capability is 403)")
+        if row.is_api and (row.method, row.url) not in PUBLIC_API \
+                and row.anonymous != 401:
+            wrong.append(f"{row.name} anonymously: {row.anonymous} (expected 401)")
+
+    assert not wrong, "\n".join(wrong)
+
 
 # Routes that need no row: Django's own apps, and django-ninja's generated pages.
 UNLISTED_PREFIXES = ("admin/", "i18n/", "static/")
@@ -719,3 +745,177 @@ def test_every_row_names_a_distinct_request():
 
     assert len(set(keys)) == len(keys)
     assert len(set(names)) == len(names)
+
+
+# --- what a page shows: only what the caller's sites hold --------------------------------
+#
+# Status codes are not enough: a page that answers 200 may still show another site's
+# records. `spread` gives one person records at h17 and at Reden (visits, a service, a
+# referral, a violation, a quarantine, a journal of the same patient); each row of SHOWS
+# names a distinctive marker of one record and who must, and who must not, find it in the
+# answer. Callers as in the matrix (h17 staff, reception at skyen only); Reden is nobody's
+# site in the cast. Administrators see every site but hold no door capability (403 above).
+
+H17_STAFF = (RECEPTION, HEALTH, LEADER)
+
+
+@dataclass(frozen=True)
+class Shows:
+    name: str
+    url: str
+    marker: str
+    seen_by: tuple[str, ...]
+    hidden_from: tuple[str, ...]
+
+
+# fmt: off
+SHOWS = [
+    # The person page: visits (the site's name), services and violations (their notes),
+    # referrals (their links), quarantines (their reasons), the first-aid agreement (site).
+    Shows("person page: visit at reden", "/staff/persons/{person}/",
+          "Reden København Stofindtag", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: service at h17", "/staff/persons/{person}/",
+          "care-note-h17", H17_STAFF, (OTHER_SITE,)),
+    Shows("person page: service at reden", "/staff/persons/{person}/",
+          "care-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: referral at h17", "/staff/persons/{person}/",
+          "/staff/referrals/{referral_h17}/", H17_STAFF, (OTHER_SITE,)),
+    Shows("person page: referral at reden", "/staff/persons/{person}/",
+          "/staff/referrals/{referral_reden}/", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: violation at h17", "/staff/persons/{person}/",
+          "conduct-note-h17", H17_STAFF, (OTHER_SITE,)),
+    Shows("person page: violation at reden", "/staff/persons/{person}/",
+          "conduct-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: quarantine at reden", "/staff/persons/{person}/",
+          "quarantine-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("person page: quarantine everywhere", "/staff/persons/{person}/",
+          "quarantine-note-all", (*H17_STAFF, OTHER_SITE), ()),
+    Shows("person page: agreement at h17", "/staff/persons/{person}/",
+          "/staff/persons/{person}/agreement", H17_STAFF, (OTHER_SITE,)),
+    Shows("signed agreement: h17", "/staff/persons/{person}/agreement",
+          "{person}</code> · H17", H17_STAFF, (OTHER_SITE,)),
+    # The API answers the same.
+    Shows("api person: agreement at h17", "/api/v1/persons/{person}",
+          '"site": "h17"', H17_STAFF, (OTHER_SITE,)),
+    Shows("api person quarantines: at reden", "/api/v1/persons/{person}/quarantines",
+          "quarantine-note-reden", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("api person quarantines: everywhere", "/api/v1/persons/{person}/quarantines",
+          "quarantine-note-all", (*H17_STAFF, OTHER_SITE), ()),
+    Shows("api visits of the person: h17", "/api/v1/visits?person={person}",
+          "{visit_h17}", H17_STAFF, (OTHER_SITE,)),
+    Shows("api visits of the person: reden", "/api/v1/visits?person={person}",
+          "{visit_reden}", (), (*H17_STAFF, OTHER_SITE)),
+    Shows("api referrals at h17", "/api/v1/referrals?site=h17",
+          "care-note-h17", H17_STAFF, ()),
+    # A site's own lists hold that site's records only.
+    Shows("site referrals: h17's", "/staff/sites/h17/referrals",
+          "/staff/referrals/{referral_h17}/", H17_STAFF, ()),
+    Shows("site referrals: not reden's", "/staff/sites/h17/referrals",
+          "/staff/referrals/{referral_reden}/", (), H17_STAFF),
+    Shows("site quarantines: not reden's", "/staff/sites/h17/quarantines",
+          "quarantine-note-reden", (), H17_STAFF),
+    Shows("site quarantines: everywhere", "/staff/sites/h17/quarantines",
+          "quarantine-note-all", H17_STAFF, ()),
+    # A journal links the same patient's journals, only those at the reader's sites.
+    Shows("journal page: linked journal at reden", "/staff/journal/{journal_h17}/",
+          "/staff/journal/{journal_reden}/", (), (HEALTH,)),
+    Shows("journal page: linked journal at h17", "/staff/journal/{journal_h17}/",
+          "/staff/journal/{journal_h17_later}/", (HEALTH,), ()),
+    Shows("api journal: linked journal at reden", "/api/v1/journal/{journal_h17}",
+          "{journal_reden}", (), (HEALTH,)),
+    Shows("api journal: linked journal at h17", "/api/v1/journal/{journal_h17}",
+          "{journal_h17_later}", (HEALTH,), ()),
+]
+# fmt: on
+
+
+@pytest.fixture
+def spread(cast, make_person, make_staff, door, sites):
+    """Ada, with records at h17 and at Reden; Reden's health staff member is nobody in the
+    cast."""
+    from stofrum.care.services import record_service, refer
+    from stofrum.conduct.services import ALL_SITES, decide_quarantine, record_violation
+    from stofrum.health.services import raise_alarm, write_journal
+    from stofrum.visits.services import check_in, check_out
+
+    ada = make_person(alias="Ada", birth_year=1980, gender="female")
+    reden = sites["reden"]
+    method = reden.intake_methods.first().code
+    visit_reden = check_out(door, check_in(door, ada, reden, ["heroin"], method))
+    visit_h17 = check_out(door, check_in(door, ada, sites["h17"], ["heroin"], "injection"))
+    for site in ("h17", "reden"):
+        record_service(door, sites[site], "wound_care", person=ada, note=f"care-note-{site}")
+        record_violation(door, ada, sites[site], rule="r", description=f"conduct-note-{site}")
+    referral_h17 = refer(door, sites["h17"], ada, "gp", note="care-note-h17")
+    referral_reden = refer(door, reden, ada, "psychiatry", note="care-note-reden")
+    leader_reden = make_staff("leader", ["reden"], username="leader-reden")
+    until = timezone.localdate() + timedelta(days=7)
+    decide_quarantine(leader_reden, ada, [reden], until=until, reason="quarantine-note-reden")
+    decide_quarantine(leader_reden, ada, ALL_SITES, until=until, reason="quarantine-note-all")
+    health_reden = make_staff("health", ["reden"], username="health-reden")
+    journals = {}
+    for name, site, staff in (("journal_reden", reden, health_reden),
+                              ("journal_h17", sites["h17"], cast["health"]),
+                              ("journal_h17_later", sites["h17"], cast["health"])):
+        incident = raise_alarm(staff, site, "overdose_opioid", person=ada)
+        journals[name] = str(write_journal(
+            staff, incident, cpr_number="070380-1234", disclosure_consent="given",
+            assessment="a", treatment="t").pk)
+    return {"person": ada.code, "visit_h17": str(visit_h17.pk),
+            "visit_reden": str(visit_reden.pk), "referral_h17": str(referral_h17.pk),
+            "referral_reden": str(referral_reden.pk), **journals}
+
+
+def _shows_cases():
+    for row in SHOWS:
+        for caller in row.seen_by + row.hidden_from:
+            auths = ["bearer", "session"] if row.url.startswith("/api/") else ["session"]
+            for auth in auths:
+                yield pytest.param(row, caller, auth, id=f"{row.name}|{caller}|{auth}")
+
+
+@pytest.mark.parametrize(("row", "caller", "auth"), list(_shows_cases()))
+def test_caller_sees_only_what_their_sites_hold(client, cast, spread, login, row, caller,
+                                                auth):
+    headers = {}
+    if auth == "session":
+        login(cast[caller])
+    else:
+        _, raw = ApiToken.issue(cast[caller], timezone.now() + timedelta(hours=1))
+        headers["Authorization"] = f"Bearer {raw}"
+    url, marker = _fill(row.url, spread), _fill(row.marker, spread)
+
+    response = client.get(url, headers=headers)
+
+    assert response.status_code == 200, f"{url} as {caller}: {_describe(response)}"
+    shown = response.content.decode()
+    if caller in row.seen_by:
+        assert marker in shown, f"{url} as {caller} ({auth}) must show {marker!r}"
+    else:
+        assert marker not in shown, f"{url} as {caller} ({auth}) shows {marker!r}"
+
+
+def test_shows_rows_are_distinct():
+    names = [row.name for row in SHOWS]
+
+    assert len(set(names)) == len(names)
+
+
+def test_check_in_form_is_not_prefilled_from_a_visit_at_another_site(client, cast, login,
+                                                                     make_person, door,
+                                                                     sites):
+    """The door pre-ticks what the person took last time, here; not what they took at a
+    site the staff member does not belong to."""
+    import re
+
+    from stofrum.visits.services import check_in, check_out
+
+    ada = make_person(alias="Ada", birth_year=1980, gender="female")
+    reden = sites["reden"]
+    check_out(door, check_in(door, ada, reden, ["cocaine"], reden.intake_methods.first().code))
+    login(cast["reception"])
+
+    page = client.get(f"/staff/sites/h17/?person={ada.code}").content.decode()
+
+    ticked = re.findall(r'<input type="checkbox"[^>]*value="([a-z_]+)"[^>]*checked', page)
+    assert "cocaine" not in ticked

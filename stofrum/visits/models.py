@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stofrum.codelists import CodeListEntry
+from stofrum.lookups import at_sites_of
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 
 
@@ -23,9 +24,7 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_STATES)
 
     def for_staff(self, staff):
-        if staff.sees_all_sites:
-            return self
-        return self.filter(site_id__in=staff.site_ids)
+        return at_sites_of(self, staff)
 
 
 class Visit(models.Model):

@@ -18,6 +18,7 @@ from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
 from stofrum.live.publish import publish_after_commit
 from stofrum.people.models import Person
 from stofrum.sites.models import Booth, Site
+from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 from stofrum.visits import rules
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
@@ -26,7 +27,9 @@ from stofrum.visits.signals import mark_stale
 
 
 def get_visit_for(staff, visit_id, capability=Capability.SITE_BOARD) -> Visit:
-    """The visit if the staff member may act on its site, else `not_found`."""
+    """The visit if the staff member may act on its site, else `not_found`; `forbidden`
+    when their role lacks `capability`."""
+    require_capability(staff, capability)
     visit = (
         Visit.objects.select_related("site", "person", "booth", "method")
         .filter(pk=visit_id).first()

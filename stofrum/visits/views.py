@@ -26,8 +26,9 @@ SEARCH_LIMIT = 8
 
 
 def _last_visit(person: Person, site) -> Visit | None:
+    """The person's last visit at this site (never another site's record)."""
     return (
-        Visit.objects.filter(person=person).select_related("method")
+        Visit.objects.filter(person=person, site=site).select_related("method")
         .prefetch_related("substances").order_by("-checked_in_at").first()
     )
 

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stofrum.audit.services import diff, record, snapshot
-from stofrum.errors import DomainError, InvalidInput, NotFound
+from stofrum.errors import DomainError, Forbidden, InvalidInput, NotFound
 from stofrum.lookups import by_int_pk
 from stofrum.sites.models import Site
+from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 from stofrum.text import LONG_TEXT_MAX, clean_text
 from stofrum.voice.choices import (
@@ -37,6 +38,8 @@ SIGNED_AS_MAX = 100
 
 
 def get_suggestion_for(staff, suggestion_id) -> Suggestion:
+    if not (staff.can(Capability.VOICE_RECORD) or staff.can(Capability.VOICE_RESPOND)):
+        raise Forbidden()
     suggestion = by_int_pk(Suggestion.objects.select_related("site", "person"), suggestion_id)
     if suggestion is None or not staff.can(Capability.VOICE_RECORD, suggestion.site) and \
             not staff.can(Capability.VOICE_RESPOND, suggestion.site):
@@ -208,6 +211,7 @@ def overdue_complaints(staff, today=None):
 
 
 def get_complaint_for(staff, complaint_id) -> Complaint:
+    require_capability(staff, Capability.VOICE_RESPOND)
     complaint = by_int_pk(complaints_for(staff), complaint_id)
     if complaint is None:
         raise NotFound()
@@ -251,6 +255,7 @@ COUNCIL_FIELDS = ("held_on", "agenda", "minutes", "attendance_count", "attendees
 
 
 def get_council_meeting_for(staff, meeting_id) -> CouncilMeeting:
+    require_capability(staff, Capability.VOICE_RECORD)
     meeting = by_int_pk(CouncilMeeting.objects.select_related("site"), meeting_id)
     if meeting is None or not staff.can(Capability.VOICE_RECORD, meeting.site):
         raise NotFound()

@@ -156,7 +156,7 @@ def test_violation_is_recorded_with_rule_and_time(door, make_person, sites):
     person = make_person()
     v = services.record_violation(door, person, sites["h17"], rule="No dealing",
                                   description="Sold pills in the waiting room")
-    assert list(services.history(person)["violations"]) == [v]
+    assert list(services.history(person, door)["violations"]) == [v]
     with pytest.raises(DomainError) as info:
         services.record_violation(door, person, sites["h17"], rule="", description="x")
     assert info.value.code == "text_required"

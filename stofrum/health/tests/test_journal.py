@@ -121,10 +121,13 @@ def test_only_health_staff_of_the_site_read_journals(nurse, incident, make_staff
         staff = make_staff(role, ["h17"], username=f"{role}-j")
         with pytest.raises(DomainError) as info:
             services.get_journal_for(staff, journal.pk)
-        assert info.value.code == "not_found"
+        # A role that never reads journals is told so; health staff elsewhere are not
+        # told the journal exists (API.md, "Access answers").
+        assert info.value.code == "forbidden"
     other_nurse = make_staff("health", ["skyen"], username="skyen-nurse")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as info:
         services.get_journal_for(other_nurse, journal.pk)
+    assert info.value.code == "not_found"
 
 
 def test_disclosure_only_with_consent(nurse, incident):
