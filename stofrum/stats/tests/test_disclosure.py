@@ -239,3 +239,49 @@ def test_the_attacker_is_able_to_recover_what_plain_small_cell_suppression_leave
     assert found == {("g", "a", "y"): 3, ("g", "b", "y"): 4}
 
 
+
+
+def _signed_equations(tables):
+    return [eq for t in tables for eq in t.equations()]
+
+
+@st.composite
+def linked_grids(draw):
+    """Two or three breakdowns (rows) by site (columns) of the same visits per site: their
+    column totals are one row of shared cells, their grand total one more; a site's
+    breakdown may be all small (a small site's visits are then suppressed)."""
+    n_cols = draw(st.integers(1, 4))
+    cols = [f"s{j}" for j in range(n_cols)]
+    per_site = {c: draw(st.one_of(st.integers(0, 8), st.integers(0, 40))) for c in cols}
+    tables = []
+    for g in range(draw(st.integers(2, 3))):
+        n_rows = draw(st.integers(1, 4))
+        rows = [f"k{i}" for i in range(n_rows)]
+        values = {}
+        for c in cols:
+            weights = [draw(st.integers(0, 3)) for _ in rows]
+            split = _rebalance([0] * n_rows if not any(weights) else weights, per_site[c])
+            values.update({(r, c): v for r, v in zip(rows, split, strict=True)})
+        tables.append(disclosure.grid(
+            f"g{g}", values, rows, cols,
+            cell_id=lambda r, c, g=g: ("visits", c) if r is None else (f"g{g}", r, c)))
+    return tables
+
+
+def test_linked_grids_with_a_suppressed_shared_total():
+    """A small site (visits 3) in two breakdowns by site: each table alone is protected,
+    the check of the linked tables runs and nothing is recovered."""
+    tables = []
+    for g, rows in enumerate(({"a": (2, 30), "b": (1, 20)}, {"x": (3, 26), "y": (0, 24)})):
+        values = {(r, c): v for r, pair in rows.items() for c, v in zip("st", pair,
+                                                                          strict=True)}
+        tables.append(disclosure.grid(
+            f"g{g}", values, list(rows), ["s", "t"],
+            cell_id=lambda r, c, g=g: ("visits", c) if r is None else (f"g{g}", r, c)))
+    assert_nothing_recovered(tables, _signed_equations(tables))
+
+
+@settings(max_examples=200, deadline=None)
+@given(linked_grids())
+def test_no_suppressed_cell_of_linked_tables_by_site_can_be_recovered(tables):
+    assert_nothing_recovered(tables, _signed_equations(tables))
