@@ -28,6 +28,7 @@ FAMILIES = (
     ("referrals", ("referrals_by_target", "referrals_by_status")),
     ("complaints", ("complaints_by_route",)),
 )
+CITY, ELSEWHERE = "city", "-"  # the city's column; what belongs to no site (complaints)
 # The same figure published twice: one cell.
 SAME_AS = {("hospital_transfers", ""): ("incident_outcomes", "hospital")}
 # Figures that are not counts, shown only when the counts they are made of are shown.
@@ -73,76 +74,134 @@ def export_months(day_from: date, day_to: date) -> list[tuple[date, date]]:
     return months
 
 
-def _cell(name, key):
-    return SAME_AS.get((name, key), (name, key))
+def _cell(name, key, col):
+    name, key = SAME_AS.get((name, key), (name, key))
+    return name, key, col
 
 
-def protected(summary_: dict, daily: dict[date, int]) -> tuple[dict, set]:
-    """The month's tables (every count of the summary and the visits per day) and the ids of
-    the cells to show as `..`: {cell id: value}, hidden ids. The ONE call of `protect`."""
-    tables, in_table = [], set()
+def _table(name, values, rows, cols, cell_id, actual):
+    """The grid `rows × cols` with its totals, if its totals are the figures published
+    (`actual`); otherwise one breakdown per column, tied to the column's total only when
+    it adds up (a figure that is not a sum is not claimed to be one)."""
+    table = disclosure.grid(name, values, rows, cols, cell_id)
+    if all(actual.get(c, v) == v for c, _, _, v in table.cells):
+        return [table]
+    out = []
+    for col in [*cols, None]:
+        items = {cell_id(r, col): actual.get(cell_id(r, col), 0) for r in rows}
+        out.append(disclosure.column(f"{name}:{col}", items, cell_id(None, col),
+                                     actual.get(cell_id(None, col))))
+    return out
+
+
+def protected_month(sites_all, first: date, last: date) -> tuple[dict, dict, set]:
+    """Every figure of the month for every site and the city, protected together (the ONE
+    call of `protect`): a site's export and the city's cannot be subtracted from each other
+    either. Returns the summaries {column: summary}, {cell id: value} and the hidden ids;
+    a cell id is (indicator, key, column), the column a site's slug or "city"."""
+    summaries = {site.slug: indicators.summary([site], first, last) for site in sites_all}
+    summaries[CITY] = indicators.summary(sites_all, first, last)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    daily = dict(((day, slug), n) for day, slug, n in (
+        VisitDay.objects.filter(site__in=sites_all, day__gte=first, day__lte=last,
+                                left_queue=False)
+        .order_by().values_list("day", "site__slug").annotate(n=Sum("visits"))))
+    actual = {}
+    for col, summary_ in summaries.items():
+        for name, key, value in indicators.flatten(summary_):
+            actual[_cell(name, key, col)] = value
+        for day in days:
+            actual[("day", day.isoformat(), col)] = (
+                daily.get((day, col), 0) if col != CITY
+                else sum(daily.get((day, s.slug), 0) for s in sites_all))
+    slugs = [site.slug for site in sites_all]
+    tables = []
     for total, names in FAMILIES:
         for name in names:
-            items = {_cell(name, str(k)): v for k, v in summary_[name].items()}
-            tables.append(disclosure.column(name, items, (total, ""), summary_[total]))
-            in_table.update(items)
-            in_table.add((total, ""))
-    tables.append(disclosure.column(
-        "check_ins", {("visits", ""): summary_["visits"],
-                      ("queue_abandoned", ""): summary_["queue_abandoned"]},
-        ("check_ins", ""), summary_["check_ins"]))
-    in_table.update({("queue_abandoned", ""), ("check_ins", "")})
-    days = {("day", d.isoformat()): n for d, n in daily.items()}
-    tables.append(disclosure.column("daily", days, ("visits", ""), summary_["visits"]))
+            keys = sorted({str(k) for summary_ in summaries.values() for k in summary_[name]})
+            cols = list(slugs)
+            values = {(k, c): actual.get(_cell(name, k, c), 0) for k in keys for c in slugs}
+            rest = {k: actual.get(_cell(name, k, CITY), 0) - sum(values[(k, c)] for c in slugs)
+                    for k in keys}
+            if total == "complaints" and any(rest.values()):  # about no particular room
+                cols.append(ELSEWHERE)
+                values.update({(k, ELSEWHERE): v for k, v in rest.items()})
+                actual[(total, "", ELSEWHERE)] = sum(rest.values())
+
+            def cell_id(r, c, name=name, total=total):
+                c = c or CITY
+                return (total, "", c) if r is None else _cell(name, r, c)
+
+            tables += _table(name, values, keys, cols, cell_id, actual)
+    rows = ["visits", "queue_abandoned"]
+    tables += _table("check_ins", {(r, c): actual[(r, "", c)] for r in rows for c in slugs},
+                     rows, slugs, lambda r, c: ("check_ins" if r is None else r, "", c or CITY),
+                     actual)
+    iso = [day.isoformat() for day in days]
+    tables += _table("daily", {(d, c): actual[("day", d, c)] for d in iso for c in slugs},
+                     iso, slugs, lambda r, c: ("visits", "", c or CITY) if r is None
+                     else ("day", r, c or CITY), actual)
+    in_table = {cell for table in tables for cell, _, _, _ in table.cells}
     free = disclosure.Table("single")
-    values = {}
-    for name, key, value in indicators.flatten(summary_):
-        cell = _cell(name, key)
-        values[cell] = value
-        if (name not in DERIVED and isinstance(value, int) and not isinstance(value, bool)
+    for cell, value in actual.items():
+        if (cell[0] not in DERIVED and isinstance(value, int) and not isinstance(value, bool)
                 and cell not in in_table):
             free.add(cell, None, None, value)
-            in_table.add(cell)
     tables.append(free)
-    values.update(days)
     hidden = disclosure.protect(tables, settings.STOFRUM_SUPPRESS_BELOW)
     for name, needs in DERIVED.items():
-        if any(cell in hidden for cell in needs):
-            hidden.update(cell for cell in values if cell[0] == name)
-    return values, hidden
+        for col in summaries:
+            if any((*cell, col) in hidden for cell in needs):
+                hidden.update(cell for cell in actual if cell[0] == name and cell[2] == col)
+    return summaries, actual, hidden
 
 
-def _daily_visits(sites, day_from, day_to) -> dict[date, int]:
-    rows = (VisitDay.objects.filter(site__in=sites, day__gte=day_from, day__lte=day_to,
-                                    left_queue=False)
-            .order_by().values_list("day").annotate(n=Sum("visits")))
-    counts = dict(rows)
-    return {day_from + timedelta(days=i): counts.get(day_from + timedelta(days=i), 0)
-            for i in range((day_to - day_from).days + 1)}
+def _flat(summaries: dict, col: str):
+    """(indicator, key, value) of one column, every breakdown listing the keys of every
+    column (0 where this one has none): a missing line would tell a 0, and with the zeros
+    told a `..` would be at least 1."""
+    for name, value in summaries[col].items():
+        if name in ("from", "to", "sites"):
+            continue
+        if not isinstance(value, dict):
+            yield name, "", value
+            continue
+        mine = {str(k): v for k, v in value.items()}
+        keys = dict.fromkeys(str(k) for c in (col, CITY, *summaries)
+                             for k in summaries[c][name])
+        for key in keys:
+            yield name, key, mine.get(key, 0)
 
 
 def csv_rows(scope):
     """For each whole month of the scope: the summary as (indicator, key, value) and the
-    visits per day, protected together. After the codes come their readable names in the
-    current language (Danish unless asked otherwise): the code columns keep their names and
-    places."""
+    visits per day, protected with every site's and the city's (`protected_month`). After
+    the codes come their readable names in the current language (Danish unless asked
+    otherwise): the code columns keep their names and places."""
+    from stofrum.sites.models import Site
+
     months = export_months(scope.day_from, scope.day_to)
     names = code_names()
+    col = scope.site.slug if scope.site else CITY
+    sites_all = list(Site.objects.all())
     yield ["# " + suppression_note()]
     for first, last in months:
+        summaries, values, hidden = protected_month(sites_all, first, last)
         yield ["# from", first.isoformat(), "to", last.isoformat(),
                "sites", " ".join(s.slug for s in scope.sites)]
         yield ["indicator", "key", "value", "indicator_label", "key_label"]
-        summary = indicators.summary(scope.sites, first, last)
-        values, hidden = protected(summary, _daily_visits(scope.sites, first, last))
-        for name, key, value in indicators.flatten(summary):
-            yield [name, key, disclosure.show(value, _cell(name, key), hidden),
-                   str(INDICATOR_LABELS.get(name, name)), names_for(name, key, names)]
+        for name, key, value in _flat(summaries, col):
+            cell = _cell(name, key, col)
+            shown = disclosure.MARK if cell not in values and value == 0 else \
+                disclosure.show(value, cell, hidden)
+            yield [name, key, shown, str(INDICATOR_LABELS.get(name, name)),
+                   names_for(name, key, names)]
         yield []
         yield ["day", "visits"]
-        for (kind, day), n in values.items():
-            if kind == "day":
-                yield [day, disclosure.show(n, (kind, day), hidden)]
+        for i in range((last - first).days + 1):
+            day = (first + timedelta(days=i)).isoformat()
+            cell = ("day", day, col)
+            yield [day, disclosure.show(values[cell], cell, hidden)]
         yield []
 
 

@@ -100,3 +100,53 @@ def test_overlapping_exports_show_each_month_alike(api_as, analyst, door, make_p
     assert len(starts) == 2 and both[starts[1]][1] == first.isoformat()
     assert both[starts[1]:] == alone[1:]
     assert _values(alone)[("visits_by_method", "smoking")] == ".."
+
+
+def test_the_city_minus_the_other_sites_does_not_reveal_a_site(
+        api_as, analyst, door, make_person, sites, month_ended):
+    """Every site's export and the city's for the same month, put side by side: the city's
+    smoking minus the other sites' (zeros known, as an attacker may know which room has
+    no smoking booths) must not give Reden's 4."""
+    from stofrum.stats.tests.test_disclosure import attack
+
+    for i in range(14):
+        method = "injection" if i < 10 else "smoking"
+        check_out(door, check_in(door, make_person(alias=f"K {i}", gender="female"),
+                                 sites["reden"], ["heroin"], method))
+    for i in range(12):
+        method = "injection" if i < 6 else "smoking"
+        check_out(door, check_in(door, make_person(alias=f"M {i}"), sites["h17"], ["heroin"],
+                                 method))
+    first, last = month_ended
+    columns = [*sites, ""]
+    shown = {}
+    for col in columns:
+        rows = _rows(api_as(analyst).get("/stats/export.csv", site=col, **{
+            "from": first.isoformat(), "to": last.isoformat()}))
+        for (name, key), value in _values(rows).items():
+            shown[(name, key, col or "city")] = value
+    true = {("visits_by_method", "smoking", "reden"): 4}
+    methods = ("injection", "smoking")
+    cells = [(("visits_by_method", m, c or "city")) for m in methods for c in columns]
+    cells += [("visits", "", c or "city") for c in columns]
+    truth = {("visits_by_method", m, c): 0 for m in methods for c in sites}
+    truth.update({("visits_by_method", "injection", "reden"): 10, **true,
+                  ("visits_by_method", "injection", "h17"): 6,
+                  ("visits_by_method", "smoking", "h17"): 6})
+    for m in methods:
+        truth[("visits_by_method", m, "city")] = sum(truth[("visits_by_method", m, c)]
+                                                     for c in sites)
+    for c in [*sites, "city"]:
+        truth[("visits", "", c)] = sum(truth[("visits_by_method", m, c)] for m in methods)
+    equations = [{**{("visits_by_method", m, c): 1 for c in sites},
+                  ("visits_by_method", m, "city"): -1} for m in methods]
+    equations += [{**{("visits_by_method", m, c): 1 for m in methods}, ("visits", "", c): -1}
+                  for c in [*sites, "city"]]
+    hidden = {cell for cell in cells if shown.get(cell) == ".."}
+    published = {cell: int(shown.get(cell, 0)) for cell in cells if cell not in hidden}
+    published.update({cell: 0 for cell in hidden if truth[cell] == 0})  # known zeros
+    assert ("visits_by_method", "smoking", "reden") in hidden
+    recovered = attack(equations, published, hidden - set(published))
+    assert not {cell: v for cell, v in recovered.items() if truth[cell]}, recovered
+    # a missing line would tell a 0, and with the zeros told a `..` would be at least 1
+    assert shown[("visits_by_method", "smoking", "skyen")] == ".."
