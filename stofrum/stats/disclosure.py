@@ -135,6 +135,43 @@ def _on_cycle(edges, index) -> bool:
     return False
 
 
+def _bridges(edges) -> set[int]:
+    """Indexes of the edges [(a, b)] that lie on no cycle (Tarjan; parallel edges and loops
+    are on cycles)."""
+    adjacent = defaultdict(list)
+    for i, (u, v) in enumerate(edges):
+        if u != v:
+            adjacent[u].append((v, i))
+            adjacent[v].append((u, i))
+    order, low, bridges, counter = {}, {}, set(), 0
+    for root in adjacent:
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, -1, iter(adjacent[root]))]
+        while stack:
+            u, via, it = stack[-1]
+            for v, i in it:
+                if i == via:
+                    continue
+                if v in order:
+                    low[u] = min(low[u], order[v])
+                else:
+                    order[v] = low[v] = counter
+                    counter += 1
+                    stack.append((v, i, iter(adjacent[v])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[u])
+                    if low[u] > order[parent]:
+                        bridges.add(via)
+    return bridges
+
+
 def _pinned(table: Table, hidden: set, values: dict):
     """The first suppressed non-zero cell of the table an attacker can work out, or None."""
     edges, ids = [], []
@@ -142,9 +179,9 @@ def _pinned(table: Table, hidden: set, values: dict):
         if cell_id in hidden and values[cell_id] > 0:
             edges.append(_ends(row, col))
             ids.append(cell_id)
-    for i, cell_id in enumerate(ids):
-        if not _on_cycle(edges, i):
-            return cell_id, edges, ids
+    bridges = _bridges(edges)
+    if bridges:
+        return ids[min(bridges)], edges, ids
     return None
 
 

@@ -3,9 +3,10 @@
 shown as `..`) and a line saying so.
 
 An export covers whole calendar months that have ended, each month protected as its own
-set of tables, for every site and the city together (a site's export is its column): two exports cover the same months (the same figures, the same `..`) or
-months that do not overlap, so that no export can be subtracted from another to reveal a
-shorter period (see the disclosure module)."""
+set of tables, for every site and the city together (a site's export is its column): two
+exports cover the same months (the same figures, the same `..`) or months that do not
+overlap, so that no export can be subtracted from another to reveal a shorter period, and
+no site's export from the city's (see the disclosure module)."""
 
 import csv
 import io
