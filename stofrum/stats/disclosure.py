@@ -30,6 +30,10 @@ The method (cell suppression with secondary suppression, proven for "network" ta
   as known and every other unknown count ≥ 1, a count not fixed by the equations can move
   both ways, so that check is exact; a count it finds gets the smallest shown count of its
   tables suppressed beside it.
+* Neighbouring sites: a month's figures for every site and the city are one set of tables
+  (key × site, the city as totals); a site's export shows its column, so the city minus
+  the other sites tells nothing. Every breakdown lists every key in every column (a
+  missing line would tell a 0, and a `..` would then be at least 1).
 * Neighbouring periods: exports cover only whole calendar months that have ended, one
   protected table set per month (see `exports.export_months`). Two exports therefore
   cover either the same month (the same figures, the same suppression) or months that do
