@@ -119,7 +119,9 @@ def main():
         "year dashboard": timed("year dashboard", dashboard, args.runs),
         "month report": timed("month report", report, args.runs),
     }
-    scope = Scope(sites=sites, site=None, day_from=year_from, day_to=END)
+    # exports cover whole months: the twelve months up to END
+    scope = Scope(sites=sites, site=None, day_from=date(END.year - 1, END.month % 12 + 1, 1),
+                  day_to=END)
     tracemalloc.start()
     rows = sum(1 for _ in exports.stream_csv(scope))
     _, peak = tracemalloc.get_traced_memory()

@@ -115,6 +115,9 @@ MESSAGES.update({
     "visit_elsewhere": _("The visit belongs to another site or person."),
     "site_required": _("Choose a site."),
     "invalid_date": _("The date is not valid."),
+    "export_whole_months": _("Exports cover whole calendar months that have ended: from the "
+                             "first day of a month to the last day of a month before this "
+                             "one."),
     "until_in_past": _("The end date must be today or later."),
     "not_quarantined": _("The quarantine is no longer in force."),
     "quarantine_scope": _("Choose the sites the quarantine covers."),

@@ -38,8 +38,12 @@ def series(request, site: str = "", bucket: str = "day", metric: str = "visits",
 @router.get("/export.csv")
 def export_csv(request, site: str = "", date_from: date | None = FROM,
                date_to: date | None = TO):
-    """The summary and the daily visits as CSV, small counts suppressed (streamed)."""
+    """The summary and the daily visits as CSV for whole calendar months that have ended
+    (default: the last one), protected against small-cell disclosure (streamed)."""
+    if date_from is None and date_to is None:
+        date_from, date_to = exports.last_whole_month()
     scope = scope_for(request.auth, site, date_from, date_to)
+    exports.export_months(scope.day_from, scope.day_to)  # 400 before the stream starts
     response = StreamingHttpResponse(exports.stream_csv(scope),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -9,7 +9,6 @@ A scope is a list of sites and a range of Copenhagen calendar days, both ends in
 from collections import Counter
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum, prefetch_related_objects
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 
@@ -231,14 +230,6 @@ def heatmap(sites, day_from: date, day_to: date) -> dict:
     empty = {"occupancy": 0, "check_ins": 0}
     return {"rows": [{"weekday": wd, "hours": [cells.get((wd, h), empty) for h in range(24)]}
                      for wd in range(1, 8)]}
-
-
-def suppress(value, threshold: int | None = None):
-    """A count for publication outside the municipality: 1..threshold-1 become "<5"."""
-    threshold = threshold or settings.STOFRUM_SUPPRESS_BELOW
-    if isinstance(value, int) and 0 < value < threshold:
-        return f"<{threshold}"
-    return value
 
 
 def flatten(summary_: dict) -> list[tuple[str, str, object]]:

@@ -1,6 +1,7 @@
 """Dashboards (the city and each site) and the monthly/yearly reports: charts with their
 numbers beside them, from the indicators module."""
 
+from dataclasses import replace
 from datetime import date
 
 from django.conf import settings
@@ -134,6 +135,11 @@ def report_view(request, slug=None):
     s = indicators.summary(scope.sites, scope.day_from, scope.day_to)
     names = _names()
     fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        try:
+            scope = _export_scope(scope)
+        except DomainError as exc:
+            return render(request, "stats/bad_range.html", {"error": exc.message}, status=400)
     if fmt == "csv":
         response = StreamingHttpResponse(exports.stream_csv(scope),
                                          content_type="text/csv; charset=utf-8")
@@ -153,6 +159,15 @@ def report_view(request, slug=None):
                                     "day" if month else "month"),
         "suppress_below": settings.STOFRUM_SUPPRESS_BELOW,
     })
+
+
+def _export_scope(scope):
+    """The report's months that have ended (a year not yet over: its months so far); the
+    files cover whole months only (stofrum.stats.exports)."""
+    ended = exports.last_whole_month()[1]
+    scope = replace(scope, day_to=min(scope.day_to, ended))
+    exports.export_months(scope.day_from, scope.day_to)
+    return scope
 
 
 def _filename(scope) -> str:

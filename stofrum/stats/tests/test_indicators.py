@@ -157,10 +157,12 @@ def test_heatmap_cells(world):
     assert cells[6]["hours"][3]["check_ins"] == 1  # Sunday 03:30 CEST
 
 
-def test_suppression_of_small_cells(settings):
-    settings.STOFRUM_SUPPRESS_BELOW = 5
-    assert [indicators.suppress(v) for v in (0, 1, 4, 5, 17)] == [0, "<5", "<5", 5, 17]
-    assert indicators.suppress(3, threshold=10) == "<10"
+def test_suppression_of_small_cells():
+    from stofrum.stats import disclosure
+
+    table = disclosure.column("t", {"a": 0, "b": 1, "c": 4, "d": 5, "e": 17})
+    assert disclosure.protect([table], 5) == {"a", "b", "c"}
+    assert disclosure.protect([table], 10) == {"a", "b", "c", "d"}
 
 
 def test_agreements_complaints_suggestions_and_exclusions(world, door):

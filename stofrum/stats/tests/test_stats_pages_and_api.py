@@ -3,7 +3,7 @@ numbers everywhere, suppression in what leaves the municipality, live after a ch
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,6 +15,18 @@ from stofrum.visits.services import check_in, check_out
 @pytest.fixture
 def analyst(make_staff):
     return make_staff("analyst", ["h17", "skyen", "reden", "sundholm", "mobile"])
+
+
+@pytest.fixture
+def month_ended(monkeypatch):
+    """The current month has ended, as far as exports are concerned (they cover whole
+    months that have ended only)."""
+    from stofrum.stats import exports
+
+    now = timezone.localdate()
+    next_month = (now.replace(day=28) + timedelta(days=4)).replace(day=1)
+    monkeypatch.setattr(exports, "today", lambda: next_month)
+    return now.replace(day=1), next_month - timedelta(days=1)
 
 
 @pytest.fixture
@@ -84,15 +96,15 @@ def test_api_series_and_bad_input(api_as, analyst, today_visits):
 
 
 def test_csv_export_suppresses_small_cells_and_says_so(api_as, analyst, today_visits,
-                                                       settings):
+                                                       settings, month_ended):
     settings.STOFRUM_SUPPRESS_BELOW = 10
     r = api_as(analyst).get("/stats/export.csv", site="h17")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
-    assert "suppressed" in rows[0][0]
+    assert "Counts below 10" in rows[0][0]
     as_dict = {(row[0], row[1]): row[2] for row in rows if len(row) == 5}
-    assert as_dict[("visits", "")] == "<10"
-    assert as_dict[("incidents", "")] == "0"
+    assert as_dict[("visits", "")] == ".."
+    assert as_dict[("incidents", "")] == ".."  # zeros too: `..` may hold a 0
     settings.STOFRUM_SUPPRESS_BELOW = 5
     rows = list(csv.reader(io.StringIO(b"".join(
         api_as(analyst).get("/stats/export.csv", site="h17").streaming_content).decode())))
@@ -134,7 +146,7 @@ def test_dashboard_and_reports_render(client, login, analyst, today_visits):
     assert client.get("/staff/stats/report/?year=2026&month=13").status_code == 400
 
 
-def test_report_downloads(client, login, analyst, today_visits):
+def test_report_downloads(client, login, analyst, today_visits, month_ended):
     login(analyst)
     month = timezone.localdate()
     r = client.get(f"/staff/stats/h17/report/?year={month.year}&month={month.month}"
@@ -159,25 +171,24 @@ def _csv(response):
 
 
 def test_exports_carry_danish_labels_beside_the_codes(api_as, analyst, today_visits, client,
-                                                      login, settings):
+                                                      login, settings, month_ended):
     """Codes keep their columns and places; the readable names follow them, in Danish by
     default (issue 16, item 10e). Suppression still applies."""
     settings.STOFRUM_SUPPRESS_BELOW = 10
     rows = _csv(api_as(analyst).get("/stats/export.csv", site="h17"))
     assert rows[2] == ["indicator", "key", "value", "indicator_label", "key_label"]
     by_key = {(row[0], row[1]): row for row in rows if len(row) == 5}
-    assert by_key[("visits", "")][2:] == ["<10", "Besøg", ""]
+    assert by_key[("visits", "")][2:] == ["..", "Besøg", ""]
     assert by_key[("visits_by_method", "injection")][3:] == ["Besøg pr. indtagelsesform",
                                                               "Injektion"]
     assert by_key[("visits_by_gender", "male")][4] == "Mand"
-    daily_head = rows.index(["day", "site", "method", "gender", "age_band", "visits",
-                             "site_name", "method_label", "gender_label"])
-    first = rows[daily_head + 1]
-    assert first[1:4] == ["h17", "injection", "male"]
-    assert first[6:] == ["H17", "Injektion", "Mand"]
+    daily_head = rows.index(["day", "visits"])
+    assert rows[daily_head + 1] == [month_ended[0].isoformat(), ".."]
 
     login(analyst)
-    r = client.get("/staff/stats/h17/report/", {"format": "xlsx"})
+    first, last = month_ended
+    r = client.get("/staff/stats/h17/report/", {"format": "xlsx", "year": first.year,
+                                                "month": first.month})
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(r.content)).active
