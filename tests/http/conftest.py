@@ -68,3 +68,59 @@ def role_tokens(http_server):
         assert status == 200, (account["username"], status, body[:300])
         tokens[account["role"]] = json.loads(body)["token"]
     return tokens
+
+
+class PageSession:
+    """A browser-like client over real HTTP: keeps cookies (session, CSRF) between calls."""
+
+    def __init__(self, base):
+        import http.cookiejar
+
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def cookie(self, name):
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def csrf_token(self, path):
+        """The form token of the page at `path` (a GET sets the CSRF cookie too)."""
+        import re
+
+        _, _, body = self.call("GET", path)
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1).decode()
+
+    def post_form(self, path, fields):
+        from urllib.parse import urlencode
+
+        data = urlencode({"csrfmiddlewaretoken": self.csrf_token(path), **fields}).encode()
+        return self.call("POST", path, data,
+                         {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def call(self, method, path, body=None, headers=None, timeout=30):
+        data = json.dumps(body).encode() if body is not None and not isinstance(body, bytes) \
+            else body
+        request = urllib.request.Request(
+            f"{self.base}{path}", method=method, data=data,
+            headers={**({"Content-Type": "application/json"} if data is not None else {}),
+                     **(headers or {})})
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                self.url = response.url  # where redirects led
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            self.url = error.url
+            return error.code, dict(error.headers), error.read()
+
+
+def page_login(base, username, password=None) -> PageSession:
+    """A page session logged in with the password (roles without a second factor)."""
+    from stofrum.staff.demo import DEMO_PASSWORD
+
+    session = PageSession(base)
+    status, _, body = session.post_form(
+        "/login/", {"username": username, "password": password or DEMO_PASSWORD})
+    assert status == 200 and session.cookie("sessionid"), (status, body[:300])
+    return session
