@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.people import services
 from stofrum.people.models import Person
 from stofrum.people.search import search
@@ -76,7 +77,7 @@ def person_out(person: Person, score: float | None = None) -> dict:
             "created_at": person.created_at, "score": score}
 
 
-@router.post("", response={201: PersonOut})
+@router.post("", response={201: PersonOut, **errors(404, 409, 422)})
 def register(request, payload: PersonIn):
     """Register a person anonymously. 409 `possible_duplicate` with `candidates` unless
     `confirm_new`."""
@@ -88,7 +89,7 @@ def register(request, payload: PersonIn):
     return Status(201, person_out(person))
 
 
-@router.get("", response=list[PersonOut])
+@router.get("", response={200: list[PersonOut], **errors(403, 404)})
 @paginate(LimitOffsetPagination)
 def find(request, q: str = "", birth_year: int | None = None, gender: str | None = None,
          site: str = "", **kwargs):
@@ -101,12 +102,12 @@ def find(request, q: str = "", birth_year: int | None = None, gender: str | None
     return [person_out(m.person, round(m.score, 3)) for m in matches]
 
 
-@router.get("/{person_id}", response=PersonOut)
+@router.get("/{person_id}", response={200: PersonOut, **errors(404)})
 def detail(request, person_id: str):
     return person_out(services.get_person_for(request.auth, person_id))
 
 
-@router.patch("/{person_id}", response=PersonOut)
+@router.patch("/{person_id}", response={200: PersonOut, **errors(404, 422)})
 def correct(request, person_id: str, payload: PersonPatch):
     """Correct alias, birth year, gender or municipality (audited)."""
     person = services.get_person_for(request.auth, person_id)
@@ -115,7 +116,8 @@ def correct(request, person_id: str, payload: PersonPatch):
     return person_out(person)
 
 
-@router.post("/{person_id}/first-aid-agreement", response={201: AgreementOut})
+@router.post("/{person_id}/first-aid-agreement",
+             response={201: AgreementOut, **errors(404)})
 def first_aid_agreement(request, person_id: str, payload: AgreementIn):
     """Record the signed first-aid agreement (signature as a PNG data URL)."""
     person = services.get_person_for(request.auth, person_id)
@@ -126,7 +128,7 @@ def first_aid_agreement(request, person_id: str, payload: AgreementIn):
     return Status(201, agreement_out(agreement))
 
 
-@router.post("/{person_id}/merge", response=PersonOut)
+@router.post("/{person_id}/merge", response={200: PersonOut, **errors(404, 409)})
 def merge(request, person_id: str, payload: MergeIn):
     """Merge the person `duplicate` into this one (visits and history move over)."""
     keep = services.get_person_for(request.auth, person_id)
