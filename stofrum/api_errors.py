@@ -3,13 +3,13 @@ declares it. Each route declares the errors its own use case answers (`errors(40
 the answers every route shares because of its input and its authentication (400, 401,
 403, 413) are declared once, by stofrum/api.py, from the document itself."""
 
-from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 
-class ErrorOut(Schema):
+class ErrorOut(BaseModel):
     """A refused call: a stable machine code and a human message; some codes add fields
-    (`errors` for invalid_input, `candidates` for possible_duplicate)."""
+    (`errors` for invalid_input, `candidates` for possible_duplicate). A plain pydantic
+    model: django-ninja's Schema would drop those extra fields."""
 
     model_config = ConfigDict(extra="allow")
 

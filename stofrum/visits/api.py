@@ -4,6 +4,7 @@ from uuid import UUID
 from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BaseModel, ConfigDict
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.api_errors import errors
@@ -100,6 +101,44 @@ class VisitPatch(Schema):
     booth: int | str | None = None  # the booth's id (as on the board) or its label
 
 
+class _Open(BaseModel):
+    # The board grows fields as features come (extra ones pass through, undeclared).
+    model_config = ConfigDict(extra="allow")
+
+
+class BoardVisitOut(_Open):
+    id: str
+    person_code: str
+    method: str
+
+
+class BoardBoothOut(_Open):
+    id: int
+    label: str
+    method: str
+    state: str  # "free" | "occupied" | "cleaning"
+    visit: BoardVisitOut | None
+    since: str | None
+
+
+class BoardQueueOut(_Open):
+    visit: str
+    person_code: str
+    method: str
+    since: str
+    position: int
+
+
+class BoardOut(_Open):
+    site: str
+    generated_at: str
+    assisted_intake_available: bool
+    booths: list[BoardBoothOut]
+    queue: list[BoardQueueOut]
+    recently_checked_out: list[dict]
+    open_incidents: list[dict]
+
+
 class AvailabilityIn(Schema):
     available: bool
 
@@ -191,14 +230,14 @@ def leave_queue(request, visit_id: str):
     return visit
 
 
-@board_router.get("/{slug}/board", response={200: dict, **errors(404)})
+@board_router.get("/{slug}/board", response={200: BoardOut, **errors(404)})
 def board(request, slug: str):
     """Booths with state and occupant, the queue, open incidents."""
     site = get_site_for(request.auth, slug, Capability.SITE_BOARD)
     return board_as_json(board_for(site))
 
 
-@board_router.post("/{slug}/booths/{booth_id}/ready", response={200: dict, **errors(404)})
+@board_router.post("/{slug}/booths/{booth_id}/ready", response={200: BoardOut, **errors(404)})
 def booth_ready(request, slug: str, booth_id: int):
     """A booth is clean again; it takes the first in the queue."""
     site = get_site_for(request.auth, slug, Capability.PERSONS_REGISTER)
@@ -209,7 +248,7 @@ def booth_ready(request, slug: str, booth_id: int):
     return board_as_json(board_for(site))
 
 
-@board_router.post("/{slug}/assisted-intake", response={200: dict, **errors(404)})
+@board_router.post("/{slug}/assisted-intake", response={200: BoardOut, **errors(404)})
 def assisted_intake(request, slug: str, payload: AvailabilityIn):
     """The capacity toggle: is assisted intake possible right now?"""
     site = get_site_for(request.auth, slug, Capability.PERSONS_REGISTER)
