@@ -3,16 +3,24 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from stofrum.api_errors import declare_shared_errors
 from stofrum.errors import MESSAGES, DomainError
 
 logger = logging.getLogger("stofrum.api")
 
+
+class StofrumAPI(NinjaAPI):
+    """The API whose OpenAPI document declares every answer, errors included."""
+
+    def get_openapi_schema(self, **kwargs):
+        return declare_shared_errors(super().get_openapi_schema(**kwargs))
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -21,7 +29,7 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = StofrumAPI(
     renderer=Utf8JSONRenderer(),
     title="Stofrum API",
     version="1",
@@ -52,6 +60,17 @@ def _domain_error(request, exc: DomainError):
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
     return error_response(request, "invalid_input", 400, errors=_validation_errors(exc.errors))
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def _bad_request(request, exc):
+    # What Django itself answers 400 for (a body it cannot parse, too many fields, ...);
+    # a more specific handler (a body over the size limit) wins over this one.
+    logger.warning("bad request in %s %s: %s", request.method, request.path,
+                   type(exc).__name__)
+    return error_response(request, "invalid_input", 400)
 
 
 @api.exception_handler(AuthenticationError)

@@ -73,6 +73,8 @@ MESSAGES = {
     "internal_error": _("Something went wrong on our side. It has been logged."),
     "method_not_allowed": _("That method is not allowed here."),
     "too_many_requests": _("Too many requests. Try again shortly."),
+    "csrf_failed": _("The security token of the page is missing or out of date. Reload "
+                     "the page and try again."),
 }
 
 MESSAGES.update({

@@ -3,6 +3,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.audit.filters import filter_events
 from stofrum.paging import paged
 from stofrum.staff.roles import Capability
@@ -28,7 +29,7 @@ class AuditEventOut(Schema):
         return event.site.slug if event.site else None
 
 
-@router.get("", response=list[AuditEventOut], auth=staff_auth)
+@router.get("", response={200: list[AuditEventOut], **errors(403, 404)}, auth=staff_auth)
 @paged
 def list_audit(request, actor: str = "", action: str = "", object: str = "",
                site: str = "", since: str = "", until: str = "", **kwargs):

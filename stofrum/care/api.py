@@ -3,6 +3,7 @@ from datetime import date, datetime
 from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.care import services
 from stofrum.care.models import Referral
 from stofrum.errors import DomainError
@@ -83,7 +84,7 @@ def _visit(request, visit_id):
     return get_visit_for(request.auth, visit_id, Capability.CARE_RECORD) if visit_id else None
 
 
-@services_router.post("", response={201: ServiceOut})
+@services_router.post("", response={201: ServiceOut, **errors(404, 422)})
 def record_service(request, payload: ServiceIn):
     """Record a service given at a site, for a person or visit when known."""
     site = get_site_for(request.auth, payload.site, Capability.CARE_RECORD)
@@ -107,7 +108,7 @@ def _referral_site(request, payload: ReferralIn, person, visit) -> Site:
     return sites[0]
 
 
-@referrals_router.post("", response={201: ReferralOut})
+@referrals_router.post("", response={201: ReferralOut, **errors(404, 422)})
 def refer(request, payload: ReferralIn):
     """Refer a person onwards (brobygning); status starts at `suggested`."""
     require(request, Capability.CARE_RECORD)
@@ -119,7 +120,7 @@ def refer(request, payload: ReferralIn):
     return Status(201, referral_out(referral))
 
 
-@referrals_router.get("", response=list[ReferralOut])
+@referrals_router.get("", response={200: list[ReferralOut], **errors(404)})
 @paged
 def list_referrals(request, site: str, due: bool = False, **kwargs):
     """A site's referrals, newest first; `due=true` for the open ones to follow up now."""
@@ -129,12 +130,12 @@ def list_referrals(request, site: str, due: bool = False, **kwargs):
     return Rows(qs.select_related("site", "person", "target"), referral_out)
 
 
-@referrals_router.get("/{referral_id}", response=ReferralOut)
+@referrals_router.get("/{referral_id}", response={200: ReferralOut, **errors(404)})
 def referral_detail(request, referral_id: int):
     return referral_out(services.get_referral_for(request.auth, referral_id))
 
 
-@referrals_router.patch("/{referral_id}", response=ReferralOut)
+@referrals_router.patch("/{referral_id}", response={200: ReferralOut, **errors(404, 422)})
 def update_referral(request, referral_id: int, payload: ReferralPatch):
     """Move the referral on (status), record its outcome, note or next follow-up."""
     referral = services.get_referral_for(request.auth, referral_id)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.conduct import services
 from stofrum.conduct.models import Quarantine
 from stofrum.errors import InvalidInput
@@ -91,7 +92,7 @@ def _sites(request, sites):
     return [get_site_for(request.auth, slug, Capability.QUARANTINE_DECIDE) for slug in sites]
 
 
-@router.post("", response={201: QuarantineOut})
+@router.post("", response={201: QuarantineOut, **errors(404, 422)})
 def decide(request, payload: QuarantineIn):
     """A leader quarantines a person at some sites or `"all"` until a date (included)."""
     require(request, Capability.QUARANTINE_DECIDE)
@@ -108,7 +109,7 @@ def decide(request, payload: QuarantineIn):
     return Status(201, quarantine_out(quarantine))
 
 
-@router.post("/exclusions", response={201: QuarantineOut})
+@router.post("/exclusions", response={201: QuarantineOut, **errors(404, 422)})
 def exclude(request, payload: ExclusionIn):
     """Exclude a person from a site for the rest of the day (any door staff)."""
     site = get_site_for(request.auth, payload.site, Capability.CONDUCT_RECORD)
@@ -117,12 +118,12 @@ def exclude(request, payload: ExclusionIn):
         services.exclude_for_today(request.auth, person, site, reason=payload.reason)))
 
 
-@router.get("/{quarantine_id}", response=QuarantineOut)
+@router.get("/{quarantine_id}", response={200: QuarantineOut, **errors(404)})
 def detail(request, quarantine_id: int):
     return quarantine_out(services.get_quarantine_for(request.auth, quarantine_id))
 
 
-@router.post("/{quarantine_id}/lift", response=QuarantineOut)
+@router.post("/{quarantine_id}/lift", response={200: QuarantineOut, **errors(404, 422)})
 def lift(request, quarantine_id: int, payload: LiftIn):
     """A leader lifts a quarantine early, with a reason."""
     require(request, Capability.QUARANTINE_DECIDE)
@@ -131,7 +132,8 @@ def lift(request, quarantine_id: int, payload: LiftIn):
                                                    reason=payload.reason))
 
 
-@person_router.get("/{person_id}/quarantines", response=list[QuarantineOut])
+@person_router.get("/{person_id}/quarantines",
+                   response={200: list[QuarantineOut], **errors(403, 404)})
 @paged
 def person_quarantines(request, person_id: str, **kwargs):
     """A person's quarantines and exclusions, newest first."""
@@ -140,7 +142,7 @@ def person_quarantines(request, person_id: str, **kwargs):
     return Rows(services.history(person, request.auth)["quarantines"], quarantine_out)
 
 
-@violations_router.post("", response={201: ViolationOut})
+@violations_router.post("", response={201: ViolationOut, **errors(404, 422)})
 def record_violation(request, payload: ViolationIn):
     """Record a breach of the house rules."""
     site = get_site_for(request.auth, payload.site, Capability.CONDUCT_RECORD)

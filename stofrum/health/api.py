@@ -5,6 +5,7 @@ from uuid import UUID
 from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.errors import NotFound
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind
@@ -95,7 +96,7 @@ def _incident(request, incident_id) -> Incident:
     return services.get_incident_for(request.auth, incident_id)
 
 
-@router.post("", response={200: IncidentOut, 201: IncidentOut})
+@router.post("", response={200: IncidentOut, 201: IncidentOut, **errors(404)})
 def raise_alarm(request, payload: IncidentIn):
     """Start an incident: the alarm goes to every screen of the site at once. `kind` is
     "unknown" unless given. For a visit with an open incident: 200 with that incident."""
@@ -109,12 +110,12 @@ def raise_alarm(request, payload: IncidentIn):
     return Status(200 if incident.joined else 201, incident_out(incident))
 
 
-@router.get("/{incident_id}", response=IncidentOut)
+@router.get("/{incident_id}", response={200: IncidentOut, **errors(404)})
 def detail(request, incident_id: str):
     return incident_out(_incident(request, incident_id))
 
 
-@router.patch("/{incident_id}", response=IncidentOut)
+@router.patch("/{incident_id}", response={200: IncidentOut, **errors(404)})
 def set_kind(request, incident_id: str, payload: IncidentPatch):
     """Choose or correct the kind, during or after the incident (audited)."""
     return incident_out(services.set_incident_kind(request.auth,
@@ -122,13 +123,14 @@ def set_kind(request, incident_id: str, payload: IncidentPatch):
                                                    payload.kind))
 
 
-@router.post("/{incident_id}/acknowledge", response=IncidentOut)
+@router.post("/{incident_id}/acknowledge", response={200: IncidentOut, **errors(404, 409)})
 def acknowledge(request, incident_id: str):
     """"I'm on it"."""
     return incident_out(services.acknowledge(request.auth, _incident(request, incident_id)))
 
 
-@router.post("/{incident_id}/interventions", response={201: InterventionOut})
+@router.post("/{incident_id}/interventions",
+             response={201: InterventionOut, **errors(404, 409)})
 def add_intervention(request, incident_id: str, payload: InterventionIn):
     """Record what was done and when (naloxone with dose in mg and route)."""
     intervention = services.record_intervention(
@@ -137,7 +139,7 @@ def add_intervention(request, incident_id: str, payload: InterventionIn):
     return Status(201, intervention)
 
 
-@router.post("/{incident_id}/close", response=IncidentOut)
+@router.post("/{incident_id}/close", response={200: IncidentOut, **errors(404, 409)})
 def close(request, incident_id: str, payload: CloseIn):
     """Close with the outcome; the alarm disappears everywhere."""
     return incident_out(services.close_incident(request.auth, _incident(request, incident_id),
@@ -194,7 +196,8 @@ def _journal(request, journal_id):
     return services.get_journal_for(request.auth, journal_id)
 
 
-@router.post("/{incident_id}/journal", response={201: JournalCreated})
+@router.post("/{incident_id}/journal",
+             response={201: JournalCreated, **errors(404, 409, 422)})
 def write_journal(request, incident_id: str, payload: JournalIn):
     """Health staff write the journal: exactly one of `cpr` and `fictitious`."""
     require(request, Capability.JOURNAL_WRITE)
@@ -211,7 +214,7 @@ def write_journal(request, incident_id: str, payload: JournalIn):
 journal_router = Router(tags=["health"], auth=staff_auth)
 
 
-@journal_router.get("/{journal_id}", response=JournalOut)
+@journal_router.get("/{journal_id}", response={200: JournalOut, **errors(404, 422)})
 def read_journal(request, journal_id: str, reveal: str = "", reason: str = ""):
     """The record with the CPR number masked; `?reveal=cpr&reason=...` shows it (audited)."""
     shown = services.read_journal(request.auth, _journal(request, journal_id),
@@ -229,7 +232,8 @@ def read_journal(request, journal_id: str, reveal: str = "", reason: str = ""):
     }
 
 
-@journal_router.post("/{journal_id}/disclosures", response={201: dict})
+@journal_router.post("/{journal_id}/disclosures",
+                     response={201: dict, **errors(404, 422)})
 def disclose(request, journal_id: str, payload: DisclosureIn):
     """Record that the journal was passed to the Region (consent must be given)."""
     disclosure = services.record_disclosure(request.auth, _journal(request, journal_id),

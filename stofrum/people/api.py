@@ -5,6 +5,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.lookups import at_site_of
 from stofrum.paging import Rows, paged
 from stofrum.people import services
@@ -86,7 +87,7 @@ def person_out(person: Person, staff, score: float | None = None) -> dict:
             "created_at": person.created_at, "score": score}
 
 
-@router.post("", response={201: PersonOut})
+@router.post("", response={201: PersonOut, **errors(404, 409, 422)})
 def register(request, payload: PersonIn):
     """Register a person anonymously. 409 `possible_duplicate` with `candidates` unless
     `confirm_new`."""
@@ -98,7 +99,7 @@ def register(request, payload: PersonIn):
     return Status(201, person_out(person, request.auth))
 
 
-@router.get("", response=list[PersonOut])
+@router.get("", response={200: list[PersonOut], **errors(403, 404)})
 @paged
 def find(request, q: str = "", birth_year: int | None = None, gender: str | None = None,
          site: str = "", **kwargs):
@@ -113,12 +114,12 @@ def find(request, q: str = "", birth_year: int | None = None, gender: str | None
                 prepare=lambda page: _load_agreements([m.person for m in page]))
 
 
-@router.get("/{person_id}", response=PersonOut)
+@router.get("/{person_id}", response={200: PersonOut, **errors(404)})
 def detail(request, person_id: str):
     return person_out(services.get_person_for(request.auth, person_id), request.auth)
 
 
-@router.patch("/{person_id}", response=PersonOut)
+@router.patch("/{person_id}", response={200: PersonOut, **errors(404, 422)})
 def correct(request, person_id: str, payload: PersonPatch):
     """Correct alias, birth year, gender or municipality (audited)."""
     person = services.get_person_for(request.auth, person_id)
@@ -127,7 +128,8 @@ def correct(request, person_id: str, payload: PersonPatch):
     return person_out(person, request.auth)
 
 
-@router.post("/{person_id}/first-aid-agreement", response={201: AgreementOut})
+@router.post("/{person_id}/first-aid-agreement",
+             response={201: AgreementOut, **errors(404)})
 def first_aid_agreement(request, person_id: str, payload: AgreementIn):
     """Record the signed first-aid agreement (signature as a PNG data URL)."""
     person = services.get_person_for(request.auth, person_id)

@@ -1,6 +1,7 @@
 from django.utils import timezone
 from ninja import Router, Schema
 
+from stofrum.api_errors import errors
 from stofrum.errors import NotFound
 from stofrum.paging import Rows, paged
 from stofrum.sites.models import Site
@@ -60,7 +61,7 @@ def list_sites(request, **kwargs):
     return Rows(Site.objects.with_details(), lambda s: site_out(s, now))
 
 
-@router.get("/{slug}", response=SiteOut, auth=None)
+@router.get("/{slug}", response={200: SiteOut, **errors(404)}, auth=None)
 def get_site(request, slug: str):
     site = Site.objects.with_details().filter(slug=slug).first()
     if site is None:

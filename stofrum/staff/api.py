@@ -3,6 +3,7 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 
 from stofrum.api_auth import staff_auth
+from stofrum.api_errors import errors
 from stofrum.staff import services
 from stofrum.staff.roles import capabilities_of
 
@@ -28,7 +29,7 @@ class MeOut(Schema):
     two_factor: bool
 
 
-@router.post("/token", response={200: TokenOut}, auth=None)
+@router.post("/token", response={200: TokenOut, **errors(401, 403)}, auth=None)
 def create_token(request, payload: TokenIn):
     """Exchange username, password and (for health, leader, admin) a TOTP code for a
     bearer token."""

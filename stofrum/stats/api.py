@@ -1,9 +1,10 @@
 from datetime import date
 
 from django.http import StreamingHttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
 from stofrum.api_auth import staff_auth
+from stofrum.api_errors import errors
 from stofrum.errors import InvalidInput
 from stofrum.stats import exports, indicators
 from stofrum.stats.scope import scope_for
@@ -13,7 +14,19 @@ FROM = Query(None, alias="from", description="first day (Copenhagen), default 30
 TO = Query(None, alias="to", description="last day (Copenhagen), default today")
 
 
-@router.get("/summary")
+class SeriesPoint(Schema):
+    period: str
+    value: int
+
+
+class SeriesOut(Schema):
+    bucket: str
+    metric: str
+    items: list[SeriesPoint]
+    count: int
+
+
+@router.get("/summary", response={200: dict, **errors(403, 404)})
 def summary(request, site: str = "", date_from: date | None = FROM, date_to: date | None = TO):
     """Every indicator for a site (or the city) and a range of days (`from`, `to`,
     Copenhagen calendar days, both included; default the last 30 days)."""
@@ -21,7 +34,7 @@ def summary(request, site: str = "", date_from: date | None = FROM, date_to: dat
     return indicators.summary(scope.sites, scope.day_from, scope.day_to)
 
 
-@router.get("/series")
+@router.get("/series", response={200: SeriesOut, **errors(403, 404)})
 def series(request, site: str = "", bucket: str = "day", metric: str = "visits",
            date_from: date | None = FROM, date_to: date | None = TO):
     """A value per day, week or month: `metric` visits, check_ins or incidents."""
@@ -35,7 +48,9 @@ def series(request, site: str = "", bucket: str = "day", metric: str = "visits",
     return {"bucket": bucket, "metric": metric, "items": items, "count": len(items)}
 
 
-@router.get("/export.csv")
+@router.get("/export.csv", response=errors(403, 404), openapi_extra={"responses": {
+    200: {"description": "CSV, small counts suppressed",
+          "content": {"text/csv": {"schema": {"type": "string"}}}}}})
 def export_csv(request, site: str = "", date_from: date | None = FROM,
                date_to: date | None = TO):
     """The summary and the daily visits as CSV for whole calendar months that have ended

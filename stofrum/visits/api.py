@@ -3,8 +3,10 @@ from uuid import UUID
 
 from django.utils.dateparse import parse_datetime
 from ninja import Router, Schema, Status
+from pydantic import BaseModel, ConfigDict
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.errors import InvalidInput, NotFound
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
@@ -97,6 +99,44 @@ class VisitPatch(Schema):
     booth: int | str | None = None  # the booth's id (as on the board) or its label
 
 
+class _Open(BaseModel):
+    # The board grows fields as features come (extra ones pass through, undeclared).
+    model_config = ConfigDict(extra="allow")
+
+
+class BoardVisitOut(_Open):
+    id: str
+    person_code: str
+    method: str
+
+
+class BoardBoothOut(_Open):
+    id: int
+    label: str
+    method: str
+    state: str  # "free" | "occupied" | "cleaning"
+    visit: BoardVisitOut | None
+    since: str | None
+
+
+class BoardQueueOut(_Open):
+    visit: str
+    person_code: str
+    method: str
+    since: str
+    position: int
+
+
+class BoardOut(_Open):
+    site: str
+    generated_at: str
+    assisted_intake_available: bool
+    booths: list[BoardBoothOut]
+    queue: list[BoardQueueOut]
+    recently_checked_out: list[dict]
+    open_incidents: list[dict]
+
+
 class AvailabilityIn(Schema):
     available: bool
 
@@ -109,7 +149,7 @@ def _visit(request, visit_id) -> Visit:
     return services.get_visit_for(request.auth, visit_id, Capability.PERSONS_REGISTER)
 
 
-@router.post("", response={201: VisitOut})
+@router.post("", response={201: VisitOut, **errors(404, 409, 422)})
 def check_in(request, payload: VisitIn):
     """Check in: a booth or the queue. 422 codes of the door's rules; 409
     `already_checked_in`."""
@@ -123,7 +163,7 @@ def check_in(request, payload: VisitIn):
     return Status(201, visit)
 
 
-@router.get("", response=list[VisitOut])
+@router.get("", response={200: list[VisitOut], **errors(403, 404)})
 @paged
 def list_visits(request, site: str = "", since: str = "", until: str = "", person: str = "",
                 **kwargs):
@@ -146,7 +186,7 @@ def list_visits(request, site: str = "", since: str = "", until: str = "", perso
     return Rows(qs.order_by("-checked_in_at", "-pk"), prepare=services.with_queue_positions)
 
 
-@router.post("/{visit_id}/assistance", response=VisitOut)
+@router.post("/{visit_id}/assistance", response={200: VisitOut, **errors(404, 409, 422)})
 def assistance(request, visit_id: str, payload: AssistanceIn):
     """Add an assistant to an open visit, before the help is given."""
     visit = _visit(request, visit_id)
@@ -156,7 +196,7 @@ def assistance(request, visit_id: str, payload: AssistanceIn):
     return visit
 
 
-@router.post("/{visit_id}/checkout", response=VisitOut)
+@router.post("/{visit_id}/checkout", response={200: VisitOut, **errors(404, 409)})
 def checkout(request, visit_id: str, payload: CheckoutIn | None = None):
     """End the visit; the first in the queue takes the booth (or it is cleaned first)."""
     visit = _visit(request, visit_id)
@@ -164,7 +204,7 @@ def checkout(request, visit_id: str, payload: CheckoutIn | None = None):
     return visit
 
 
-@router.patch("/{visit_id}", response=VisitOut)
+@router.patch("/{visit_id}", response={200: VisitOut, **errors(404, 409, 422)})
 def correct(request, visit_id: str, payload: VisitPatch):
     """Correct substances and method of an open or recent visit, or move it to another free
     booth of its method (audited; statistics follow). 409 `too_late`, `booth_taken`,
@@ -175,27 +215,27 @@ def correct(request, visit_id: str, payload: VisitPatch):
                                   method=data.get("method"), booth=data.get("booth"))
 
 
-@router.post("/{visit_id}/undo-checkout", response=VisitOut)
+@router.post("/{visit_id}/undo-checkout", response={200: VisitOut, **errors(404, 409)})
 def undo_checkout(request, visit_id: str):
     """Undo a check-out within STOFRUM_UNDO_MINUTES: back in the booth if it is still free,
     else first in the queue. 409 `too_late`, `not_checked_out`, `already_checked_in`."""
     return services.undo_check_out(request.auth, _visit(request, visit_id))
 
 
-@router.post("/{visit_id}/leave-queue", response=VisitOut)
+@router.post("/{visit_id}/leave-queue", response={200: VisitOut, **errors(404, 409)})
 def leave_queue(request, visit_id: str):
     visit = services.leave_queue(request.auth, _visit(request, visit_id))
     return visit
 
 
-@board_router.get("/{slug}/board")
+@board_router.get("/{slug}/board", response={200: BoardOut, **errors(404)})
 def board(request, slug: str):
     """Booths with state and occupant, the queue, open incidents."""
     site = get_site_for(request.auth, slug, Capability.SITE_BOARD)
     return board_as_json(board_for(site))
 
 
-@board_router.post("/{slug}/booths/{booth_id}/ready")
+@board_router.post("/{slug}/booths/{booth_id}/ready", response={200: BoardOut, **errors(404)})
 def booth_ready(request, slug: str, booth_id: int):
     """A booth is clean again; it takes the first in the queue."""
     site = get_site_for(request.auth, slug, Capability.PERSONS_REGISTER)
@@ -206,7 +246,7 @@ def booth_ready(request, slug: str, booth_id: int):
     return board_as_json(board_for(site))
 
 
-@board_router.post("/{slug}/assisted-intake")
+@board_router.post("/{slug}/assisted-intake", response={200: BoardOut, **errors(404)})
 def assisted_intake(request, slug: str, payload: AvailabilityIn):
     """The capacity toggle: is assisted intake possible right now?"""
     site = get_site_for(request.auth, slug, Capability.PERSONS_REGISTER)

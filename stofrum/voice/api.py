@@ -3,6 +3,7 @@ from datetime import date, datetime
 from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
+from stofrum.api_errors import errors
 from stofrum.audit.middleware import client_address
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
@@ -136,8 +137,11 @@ def council_out(m) -> dict:
                                                  for f in services.COUNCIL_FIELDS}}
 
 
-@complaints_router.post("", response={201: ComplaintReceipt},
-                        auth=[*staff_auth, _public_caller])
+@complaints_router.post("", response={201: ComplaintReceipt, **errors(404, 429)},
+                        auth=[*staff_auth, _public_caller],
+                        # Open to anyone: the empty requirement (added to the bearer and
+                        # session ones) says that no login is needed.
+                        openapi_extra={"security": [{}]})
 def file_complaint(request, payload: ComplaintIn):
     """File a complaint: staff on a person's behalf, or anyone without logging in (rate
     limited; an anonymous caller gets a receipt, never the stored complaint)."""
@@ -153,7 +157,8 @@ def file_complaint(request, payload: ComplaintIn):
                         "answer_due_on": complaint.answer_due_on})
 
 
-@complaints_router.get("", response=list[ComplaintOut], auth=staff_auth)
+@complaints_router.get("", response={200: list[ComplaintOut], **errors(403)},
+                       auth=staff_auth)
 @paged
 def list_complaints(request, overdue: bool = False, **kwargs):
     """The complaints a leader handles (their sites, and those with no site)."""
@@ -163,7 +168,8 @@ def list_complaints(request, overdue: bool = False, **kwargs):
     return Rows(qs, complaint_out)
 
 
-@complaints_router.patch("/{complaint_id}", response=ComplaintOut, auth=staff_auth)
+@complaints_router.patch("/{complaint_id}", response={200: ComplaintOut, **errors(404, 422)},
+                         auth=staff_auth)
 def handle_complaint(request, complaint_id: int, payload: ComplaintPatch):
     """Move a complaint on and record the response."""
     require(request, Capability.VOICE_RESPOND)
@@ -172,7 +178,7 @@ def handle_complaint(request, complaint_id: int, payload: ComplaintPatch):
         request.auth, complaint, status=payload.status, response=payload.response))
 
 
-@suggestions_router.post("", response={201: SuggestionOut})
+@suggestions_router.post("", response={201: SuggestionOut, **errors(404)})
 def leave_suggestion(request, payload: SuggestionIn):
     """A suggestion, criticism or meeting request, anonymous unless a person is given."""
     site = get_site_for(request.auth, payload.site, Capability.VOICE_RECORD)
@@ -182,7 +188,7 @@ def leave_suggestion(request, payload: SuggestionIn):
     return Status(201, suggestion_out(suggestion))
 
 
-@suggestions_router.get("", response=list[SuggestionOut])
+@suggestions_router.get("", response={200: list[SuggestionOut], **errors(404)})
 @paged
 def list_suggestions(request, site: str, **kwargs):
     site_obj = get_site_for(request.auth, site, Capability.VOICE_RECORD)
@@ -190,7 +196,8 @@ def list_suggestions(request, site: str, **kwargs):
                 .order_by("-created_at", "-pk"), suggestion_out)
 
 
-@suggestions_router.post("/{suggestion_id}/response", response=SuggestionOut)
+@suggestions_router.post("/{suggestion_id}/response",
+                         response={200: SuggestionOut, **errors(404)})
 def respond(request, suggestion_id: int, payload: ResponseIn):
     """The leader's response, or the outcome of the meeting."""
     require(request, Capability.VOICE_RESPOND)
@@ -199,7 +206,7 @@ def respond(request, suggestion_id: int, payload: ResponseIn):
         request.auth, suggestion, payload.response, meeting_at=payload.meeting_at))
 
 
-@council_router.post("", response={201: CouncilOut})
+@council_router.post("", response={201: CouncilOut, **errors(404)})
 def record_council_meeting(request, payload: CouncilIn):
     site = get_site_for(request.auth, payload.site, Capability.VOICE_RECORD)
     data = payload.dict(exclude={"site"})
@@ -207,7 +214,7 @@ def record_council_meeting(request, payload: CouncilIn):
                                                                    **data)))
 
 
-@council_router.get("", response=list[CouncilOut])
+@council_router.get("", response={200: list[CouncilOut], **errors(404)})
 @paged
 def list_council_meetings(request, site: str, **kwargs):
     site_obj = get_site_for(request.auth, site, Capability.VOICE_RECORD)
@@ -215,7 +222,7 @@ def list_council_meetings(request, site: str, **kwargs):
                 .order_by("-held_on", "-pk"), council_out)
 
 
-@council_router.patch("/{meeting_id}", response=CouncilOut)
+@council_router.patch("/{meeting_id}", response={200: CouncilOut, **errors(404)})
 def update_council_meeting(request, meeting_id: int, payload: CouncilPatch):
     meeting = services.get_council_meeting_for(request.auth, meeting_id)
     return council_out(services.update_council_meeting(
