@@ -5,7 +5,7 @@ Key material comes from STOFRUM_CPR_KEY (base64 of 32 bytes: one key, no rotatio
 a key ring file (settings.STOFRUM_CPR_KEY_FILE, mode 0600, made only by
 `manage.py create_cpr_key`; the vault never makes one by itself):
 
-    {"current": "k20261201T0351-3f9a2c1b", "keys": {"<id>": "<base64>", ...},
+    {"current": "k692d0f8b-3f9a2c", "keys": {"<id>": "<base64>", ...},
      "hash_key": "<base64>", "retired": {"<id>": "<ISO time>"}}
 
 Key ids are unique (a time stamp and random bits), so a ciphertext names the one key that
@@ -25,6 +25,7 @@ import hmac
 import json
 import os
 import secrets
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,9 +82,13 @@ def _env_key() -> str:
     return os.environ.get("STOFRUM_CPR_KEY") or getattr(settings, "STOFRUM_CPR_KEY", "")
 
 
+KEY_ID_LENGTH = 16  # PatientIdentifier.key_id
+
+
 def new_key_id() -> str:
-    """A key id no other key has: the UTC time and 32 random bits."""
-    return f"k{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    """A key id no other key has: the Unix time in hex and 24 random bits (16 characters,
+    sorting by age)."""
+    return f"k{int(time.time()):08x}-{secrets.token_hex(3)}"
 
 
 def _write_ring(ring: dict, *, exclusive: bool = False) -> None:

@@ -85,6 +85,7 @@ def test_key_ids_are_unique_across_rings_and_rotations(settings, tmp_path):
     rotated = vault.rotate_key()
     assert len({first, second, rotated}) == 3
     assert "k1" not in (first, second, rotated)
+    assert max(len(k) for k in (first, second, rotated)) <= vault.KEY_ID_LENGTH
 
 
 def test_create_refuses_to_replace_a_ring_or_to_change_the_patient_link(nurse, new_incident,
