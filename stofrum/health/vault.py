@@ -186,8 +186,11 @@ def decrypt_cpr(blob: bytes) -> str:
         raise VaultError("unknown CPR ciphertext format")
     key_id = blob[2:2 + blob[1]]
     nonce, sealed = blob[2 + blob[1]:14 + blob[1]], blob[14 + blob[1]:]
-    key = _ring()["keys"].get(key_id.decode())
+    ring = _ring()
+    key = ring["keys"].get(key_id.decode())
     if key is None:
+        if key_id.decode() in ring.get("retired", {}):
+            raise KeyUnavailable("the key of this CPR ciphertext has been retired")
         raise KeyUnavailable("the key of this CPR ciphertext is not in the key ring")
     try:
         return AESGCM(_unb64(key)).decrypt(nonce, sealed, PURPOSE + key_id).decode()

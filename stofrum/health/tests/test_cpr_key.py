@@ -128,6 +128,9 @@ def test_a_journal_from_another_ring_answers_a_clear_error(nurse, new_incident, 
     assert str(MESSAGES["cpr_key_unavailable"]) in page.content.decode()
     extract = login(nurse).get(f"/staff/journal/{journal.pk}/extract")
     assert extract.status_code in (302, 503)
+    addendum = login(nurse).get(f"/staff/incidents/{journal.incident_id}/journal",
+                                {"addendum_to": str(journal.pk)})
+    assert addendum.status_code == 503
 
 
 # --- rotation: resumable, audited, one new key per rotation --------------------------------
