@@ -182,7 +182,7 @@ def _errors(deploy: bool):
             if m.id.startswith("stofrum.health.E") and m.level >= checks.ERROR]
 
 
-def test_deploy_check_reports_a_missing_or_unreadable_key(settings):
+def test_deploy_check_reports_a_missing_or_unreadable_key(db, settings):
     assert _errors(deploy=True) == []
     key_file(settings).unlink()
     assert [e.id for e in _errors(deploy=True)] == ["stofrum.health.E001"]
@@ -192,7 +192,7 @@ def test_deploy_check_reports_a_missing_or_unreadable_key(settings):
     assert _errors(deploy=True)
 
 
-def test_a_malformed_environment_key_fails_the_ordinary_check(settings, monkeypatch):
+def test_a_malformed_environment_key_fails_the_ordinary_check(db, settings, monkeypatch):
     monkeypatch.setenv("STOFRUM_CPR_KEY", "not-base64-of-32-bytes")
     assert _errors(deploy=False)
     monkeypatch.setenv("STOFRUM_CPR_KEY", base64.b64encode(b"short").decode())
@@ -219,3 +219,18 @@ def test_the_served_app_refuses_to_start_without_a_key(tmp_path):
     assert result.returncode != 0
     assert "create_cpr_key" in result.stderr
     assert not (tmp_path / "var" / "cpr.key").exists()
+
+
+def test_a_changed_hash_key_is_reported(nurse, new_incident, settings):
+    """Moving the same key from the file into STOFRUM_CPR_KEY would change the hash key
+    that links a patient's journals: the deploy check (with the database) says so."""
+    write(nurse, new_incident())
+    found = [m.id for m in checks.run_checks(include_deployment_checks=True,
+                                             databases=["default"])]
+    assert "stofrum.health.E003" not in found
+    changed = ring(settings)
+    changed["hash_key"] = base64.b64encode(b"h" * 32).decode()
+    key_file(settings).write_text(json.dumps(changed))
+    found = [m.id for m in checks.run_checks(include_deployment_checks=True,
+                                             databases=["default"])]
+    assert "stofrum.health.E003" in found
