@@ -1,4 +1,6 @@
 # Stofrum: `make run` serves the demo on SQLite, `make test` runs every test.
+# `make run` makes the demo's CPR key ring in var/ if it is missing (create_cpr_key
+# --if-missing); outside the demo the key is made once, explicitly (README, "The CPR key").
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,6 +23,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py create_cpr_key --if-missing
 	$(PY) manage.py seed_sites
 	$(PY) manage.py seed_demo_accounts
 	$(PY) manage.py demo_data --persons 400 --days 21 --visits-per-day 300 --if-empty

@@ -35,6 +35,10 @@ def _cpr_key_ring(settings, tmp_path, monkeypatch):
     monkeypatch.delenv("STOFRUM_CPR_KEY", raising=False)
     settings.STOFRUM_CPR_KEY = ""
     settings.STOFRUM_CPR_KEY_FILE = str(tmp_path / "cpr.key")
+    # made explicitly, as `manage.py create_cpr_key` does: the vault never makes one
+    from stofrum.health import vault
+
+    vault.create_ring()
 
 
 @pytest.fixture

@@ -46,7 +46,8 @@ def prepare_database(env) -> None:
     with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    for args in (["migrate", "--noinput", "-v0"], ["seed_sites"], ["seed_demo_accounts"]):
+    for args in (["migrate", "--noinput", "-v0"], ["create_cpr_key", "--if-missing"],
+                 ["seed_sites"], ["seed_demo_accounts"]):
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
                        capture_output=True)
 

@@ -31,6 +31,9 @@ def setup_django(db: str, reset: bool, **environment) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from io import StringIO
+
+    call_command("create_cpr_key", if_missing=True, stdout=StringIO())  # never made silently
 
 
 def write_section(heading: str, lines: list[str]) -> None:

@@ -37,7 +37,9 @@ def serve(repo: Path, folder: Path):
            "STOFRUM_VAR_DIR": str(folder / "var"), "SECRET_KEY": "bench-only",
            "STOFRUM_LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "stofrum.settings"}
     env.pop("STOFRUM_EVENT_BUS", None)
-    for args in (["migrate", "--noinput", "-v0"], ["seed_sites"], ["seed_demo_accounts"],
+    key = ([["create_cpr_key", "--if-missing"]]  # the app never makes its CPR key itself
+           if (repo / "stofrum/health/management/commands/create_cpr_key.py").exists() else [])
+    for args in (["migrate", "--noinput", "-v0"], *key, ["seed_sites"], ["seed_demo_accounts"],
                  ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *args], cwd=repo, env=env, check=True,
                        capture_output=True)

@@ -141,3 +141,10 @@ MESSAGES.update({
                        "again."),
     "invalid_booth": _("Choose a free booth of the visit's intake method at this room."),
 })
+
+# The CPR vault (stofrum/health/vault.py): the server lacks the key a record needs (503).
+MESSAGES.update({
+    "cpr_key_unavailable": _("The CPR number cannot be read or stored now: the server does "
+                             "not have the key for it. The rest of the record is safe. Tell "
+                             "the system administrator."),
+})

@@ -197,7 +197,8 @@ STOFRUM_JOURNAL_RETENTION_YEARS = envint("STOFRUM_JOURNAL_RETENTION_YEARS", 10, 
 STOFRUM_JOURNAL_DUE_HOURS = envint("STOFRUM_JOURNAL_DUE_HOURS", 24, minimum=1)
 
 # The CPR vault's key never lives in the database: STOFRUM_CPR_KEY (base64, 32 bytes) or a
-# key ring file created with mode 0600 on first use (stofrum/health/vault.py).
+# key ring file made by `manage.py create_cpr_key` (mode 0600; never made on first use; in
+# production outside var/, e.g. /etc/stofrum/cpr.key: README "The CPR key").
 STOFRUM_CPR_KEY = envstr("STOFRUM_CPR_KEY")
 STOFRUM_CPR_KEY_FILE = envstr("STOFRUM_CPR_KEY_FILE", str(VAR_DIR / "cpr.key"))
 

@@ -52,9 +52,10 @@ def manage(env, *args) -> str:
 
 
 def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
-    """Migrate, seed (`setup`: management commands) and serve the app with uvicorn; yields
+    """Migrate, make the CPR key ring (the app never makes one by itself and refuses to start
+    without it), seed (`setup`: management commands) and serve the app with uvicorn; yields
     its URL, stops it after."""
-    for command in (["migrate", "--noinput"], *setup,
+    for command in (["migrate", "--noinput"], ["create_cpr_key", "--if-missing"], *setup,
                     ["collectstatic", "--noinput", "--verbosity", "0"]):
         manage(env, *command)
     port = free_port()

@@ -7,6 +7,7 @@ class HealthConfig(AppConfig):
     verbose_name = "Health"
 
     def ready(self):
-        from stofrum.health import board
+        from stofrum.health import board, checks
 
         board.connect()
+        checks.register()

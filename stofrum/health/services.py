@@ -512,3 +512,105 @@ def treatment_from_timeline(incident: Incident) -> str:
             line += f" ({i.get_route_display()})"
         lines.append(line)
     return "\n".join(lines)
+
+
+# --- The CPR key (issue 12): explicit, audited commands; the vault never makes a key ------
+
+def create_cpr_key(*, if_missing: bool = False) -> str | None:
+    """Make the CPR key ring of a new installation (`manage.py create_cpr_key`); returns the
+    new key id, or None when `if_missing` and a key is already there. Refuses
+    `cpr_key_exists` when a key ring is there, and `cpr_key_lost` when journals already hold
+    CPR numbers: a new ring could not read them and would give their patients new links, so
+    the lost key file must be restored from its backup instead.
+    Emits `health.cpr_key.created` (the key id, never the key)."""
+    from stofrum.health import vault
+    from stofrum.health.models import PatientIdentifier
+
+    if vault.ring_exists():
+        if if_missing:
+            return None
+        raise Conflict("cpr_key_exists", f"A CPR key is already configured "
+                       f"({settings.STOFRUM_CPR_KEY_FILE} or STOFRUM_CPR_KEY); rotate it "
+                       f"with `manage.py rotate_cpr_key`.")
+    stored = PatientIdentifier.objects.count()
+    if stored:
+        raise Conflict("cpr_key_lost", f"{stored} stored CPR numbers were sealed with a key "
+                       f"ring that is missing at {settings.STOFRUM_CPR_KEY_FILE}. Restore it "
+                       f"from its backup; a new key could not read them and would give the "
+                       f"same patients new links.")
+    key_id = vault.new_key_id()
+    with transaction.atomic():  # the file is written last: a failed write leaves no event
+        record(None, "health.cpr_key.created", None, object_type="health.patientidentifier",
+               summary=f"key {key_id}")
+        vault.create_ring(key_id)
+    return key_id
+
+
+def rotate_cpr_key(*, new_key: bool = False, report=None) -> dict:
+    """Re-encrypt every stored CPR number under a new current key (`manage.py
+    rotate_cpr_key`). A new key is added only when every row is already under the current
+    one (or `new_key`): a run after an interrupted one, or after rows it could not read,
+    resumes under the key that run added. Each row is re-encrypted in its own transaction,
+    so the work done survives an interruption; a row that cannot be read (its key is not in
+    the ring, or it fails authentication) is reported to `report(pk, reason)` and skipped.
+    Returns {key, added, reencrypted, unreadable: [pk], left}.
+    Emits `health.cpr_key.added` when it adds a key, `health.cpr_key.rotated` (counts)."""
+    from stofrum.health import vault
+    from stofrum.health.models import PatientIdentifier
+
+    current = vault.current_key_id()
+    added = new_key or not PatientIdentifier.objects.exclude(key_id=current).exists()
+    if added:
+        with transaction.atomic():
+            current = vault.new_key_id()
+            record(None, "health.cpr_key.added", None,
+                   object_type="health.patientidentifier", summary=f"key {current}")
+            vault.rotate_key(current)
+    done, unreadable = 0, []
+    pending = (PatientIdentifier.objects.exclude(key_id=current).order_by("pk")
+               .values_list("pk", flat=True))
+    for pk in list(pending):
+        try:
+            with transaction.atomic():
+                patient = PatientIdentifier.objects.select_for_update().get(pk=pk)
+                if patient.key_id == current:
+                    continue
+                patient.ciphertext = vault.reencrypt(bytes(patient.ciphertext))
+                patient.key_id = current
+                patient.save(update_fields=["ciphertext", "key_id"])
+                done += 1
+        except vault.VaultError as exc:
+            unreadable.append(pk)
+            if report is not None:
+                report(pk, str(exc))
+    left = PatientIdentifier.objects.exclude(key_id=current).count()
+    with transaction.atomic():
+        record(None, "health.cpr_key.rotated", None, object_type="health.patientidentifier",
+               summary=f"key {current}: {done} re-encrypted, {len(unreadable)} unreadable, "
+                       f"{left} left")
+    return {"key": current, "added": added, "reencrypted": done, "unreadable": unreadable,
+            "left": left}
+
+
+def retire_cpr_key(key_id: str) -> None:
+    """Remove an old key from the ring (`manage.py retire_cpr_key KEY_ID`), only when no
+    stored CPR number needs it. Refuses `cpr_key_current` (rotate first), `cpr_key_in_use`
+    (with the count of rows under it), `not_found` (no such key in the ring).
+    Emits `health.cpr_key.retired`."""
+    from stofrum.health import vault
+    from stofrum.health.models import PatientIdentifier
+
+    if key_id == vault.current_key_id():
+        raise Conflict("cpr_key_current", f"{key_id} is the current key: run "
+                       f"`manage.py rotate_cpr_key` first.")
+    if key_id not in vault.key_ids():
+        raise NotFound("not_found", f"There is no key {key_id} in the key ring.")
+    with transaction.atomic():
+        needed = (PatientIdentifier.objects.select_for_update()
+                  .filter(key_id=key_id).count())
+        if needed:
+            raise Conflict("cpr_key_in_use", f"{needed} stored CPR numbers still need key "
+                           f"{key_id}: run `manage.py rotate_cpr_key` until none is left.")
+        record(None, "health.cpr_key.retired", None, object_type="health.patientidentifier",
+               summary=f"key {key_id}")
+        vault.retire_key(key_id)

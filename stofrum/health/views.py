@@ -103,6 +103,18 @@ def incident_view(request, incident_id):
     })
 
 
+KEY_UNAVAILABLE = "cpr_key_unavailable"
+
+
+def _key_unavailable(request, exc: DomainError, site):
+    """The page for a record whose CPR key the server lacks (503, never a 500); any other
+    refusal goes on up."""
+    if exc.code != KEY_UNAVAILABLE:
+        raise exc
+    return render(request, "health/cpr_key_unavailable.html",
+                  {"site": site, "message": exc.message}, status=exc.status)
+
+
 def _journal(request, journal_id):
     return or_404(services.get_journal_for, request.user, journal_id)
 
@@ -127,7 +139,7 @@ def write_journal_view(request, incident_id):
         initial["treated_by"] = addendum_to.treated_by
     form = JournalForm(request.POST or None, initial=initial,
                        addendum=addendum_to is not None)
-    error = None
+    error, error_status = None, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,14 +151,20 @@ def write_journal_view(request, incident_id):
                 fictitious=data.get("patient_id") == "fictitious",
                 birth_date=data.get("birth_date"), addendum_to=addendum_to)
         except DomainError as exc:
-            error = exc.message
+            error, error_status = exc.message, exc.status if exc.code == KEY_UNAVAILABLE else None
         else:
             return redirect("health:journal", journal_id=journal.pk)
+    try:
+        original = services.read_journal(request.user, addendum_to) if addendum_to else None
+    except DomainError as exc:
+        return _key_unavailable(request, exc, incident.site)
+    status = (422 if error else 400) if request.method == "POST" else 200
+    if error is not None and error_status:
+        status = error_status
     return render(request, "health/journal_form.html", {
         "incident": incident, "site": incident.site, "form": form, "error": error,
-        "addendum_to": addendum_to,
-        "original": services.read_journal(request.user, addendum_to) if addendum_to else None,
-    }, status=(422 if error else 400) if request.method == "POST" else 200)
+        "addendum_to": addendum_to, "original": original,
+    }, status=status)
 
 
 @staff_required(Capability.JOURNAL_WRITE)
@@ -170,10 +188,15 @@ def journal_view(request, journal_id):
                 messages.success(request, _("The disclosure is recorded."))
                 return redirect("health:journal", journal_id=journal.pk)
     try:
-        shown = services.read_journal(request.user, journal, reveal=reveal, reason=reason)
+        try:
+            shown = services.read_journal(request.user, journal, reveal=reveal, reason=reason)
+        except DomainError as exc:
+            if exc.code == KEY_UNAVAILABLE:
+                raise
+            error = exc.message
+            shown = services.read_journal(request.user, journal)
     except DomainError as exc:
-        error = exc.message
-        shown = services.read_journal(request.user, journal)
+        return _key_unavailable(request, exc, journal.site)
     return render(request, "health/journal.html", {
         **shown, "site": journal.site, "reveal_form": reveal_form,
         "disclosure_form": disclosure_form, "error": error,

@@ -1,28 +1,31 @@
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
-from stofrum.audit.services import record
-from stofrum.health import vault
-from stofrum.health.models import PatientIdentifier
+from stofrum.errors import DomainError
+from stofrum.health import services
 
 
 class Command(BaseCommand):
     help = (
-        "Add a new current CPR encryption key and re-encrypt every stored CPR number with it. "
-        "Old keys stay in the key ring, so a run that is interrupted can simply be repeated."
+        "Add a new current CPR key and re-encrypt every stored CPR number with it. Rows that "
+        "cannot be read are reported and skipped; a repeated run resumes under the key the "
+        "earlier run added (no second new key) unless --new-key. Old keys stay in the ring "
+        "until `retire_cpr_key` removes them. Audited."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--new-key", action="store_true",
+                            help="Add a new key even when rows from an earlier rotation "
+                                 "are still under older keys.")
+
     def handle(self, *args, **options):
-        new_key = vault.rotate_key()
-        done = 0
-        pending = PatientIdentifier.objects.exclude(key_id=new_key).values_list("pk", flat=True)
-        for pk in pending.iterator():
-            with transaction.atomic():
-                patient = PatientIdentifier.objects.select_for_update().get(pk=pk)
-                patient.ciphertext = vault.reencrypt(bytes(patient.ciphertext))
-                patient.key_id = vault.current_key_id()
-                patient.save(update_fields=["ciphertext", "key_id"])
-                done += 1
-        record(None, "health.cpr_key.rotated", None, object_type="health.patientidentifier",
-               summary=f"key {new_key}: {done} re-encrypted")
-        self.stdout.write(f"New key {new_key}; re-encrypted {done} CPR numbers.")
+        def report(pk, reason):
+            self.stderr.write(f"Cannot read CPR number of patient identifier {pk}: {reason}")
+
+        try:
+            result = services.rotate_cpr_key(new_key=options["new_key"], report=report)
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"{'New' if result['added'] else 'Resumed under'} key {result['key']}; "
+            f"re-encrypted {result['reencrypted']} CPR numbers, "
+            f"{len(result['unreadable'])} unreadable, {result['left']} still under older keys.")
