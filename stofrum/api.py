@@ -3,7 +3,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -81,6 +81,12 @@ def _http_error(request, exc: HttpError):
     code = codes.get(exc.status_code, "error")
     return error_response(request, code, exc.status_code,
                           message=MESSAGES.get(code) or str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, found when the body is first read.
+    return error_response(request, "too_large", 413)
 
 
 @api.exception_handler(Exception)

@@ -73,6 +73,7 @@ MESSAGES = {
     "internal_error": _("Something went wrong on our side. It has been logged."),
     "method_not_allowed": _("That method is not allowed here."),
     "too_many_requests": _("Too many requests. Try again shortly."),
+    "too_large": _("The request is larger than the server accepts."),
 }
 
 MESSAGES.update({

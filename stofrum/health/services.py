@@ -20,6 +20,7 @@ from stofrum.health.choices import (
 )
 from stofrum.health.models import Incident, Intervention, Responder
 from stofrum.live.publish import publish_after_commit
+from stofrum.lookups import by_pk
 from stofrum.staff.roles import Capability
 
 MAX_NALOXONE_MG = Decimal("10")
@@ -29,8 +30,8 @@ BACKDATE_LIMIT = timedelta(hours=6)
 
 def get_incident_for(staff, incident_id) -> Incident:
     """The incident if the staff member responds at its site; else `not_found`."""
-    incident = (Incident.objects.select_related("site", "person", "booth", "visit")
-                .filter(pk=incident_id).first())
+    incident = by_pk(Incident.objects.select_related("site", "person", "booth", "visit"),
+                     incident_id)
     if incident is None or not staff.can(Capability.INCIDENTS_RESPOND, incident.site):
         raise NotFound()
     return incident
@@ -278,9 +279,8 @@ def get_journal_for(staff, journal_id):
     """The journal record for health staff of its site; everyone else gets `not_found`."""
     from stofrum.health.models import JournalRecord
 
-    journal = (JournalRecord.objects.select_related("incident", "site", "written_by",
-                                                     "incident__person", "patient")
-               .filter(pk=journal_id).first())
+    journal = by_pk(JournalRecord.objects.select_related(
+        "incident", "site", "written_by", "incident__person", "patient"), journal_id)
     if journal is None or not staff.can(Capability.JOURNAL_WRITE, journal.site):
         raise NotFound()
     return journal

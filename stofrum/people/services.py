@@ -1,13 +1,13 @@
 """Use cases for persons: register, correct, merge, and the first-aid agreement."""
 
 import re
-import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stofrum.audit.services import diff, record, snapshot
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
+from stofrum.lookups import by_pk, clean_key
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
 from stofrum.people.models import FirstAidAgreement, Person
@@ -29,12 +29,10 @@ def get_person_for(staff, person_id) -> Person:
     Persons are shared by all sites (a person may use any room)."""
     if not staff.can(Capability.PERSONS_REGISTER):
         raise NotFound()
-    key = str(person_id).strip()
     qs = Person.objects.select_related("merged_into")
-    try:
-        person = qs.filter(pk=uuid.UUID(key)).first()
-    except ValueError:
-        person = qs.filter(code=key.upper()).first()
+    person = by_pk(qs, person_id)
+    if person is None and (code := clean_key(person_id)) is not None:
+        person = qs.filter(code=code.upper()).first()
     if person is None:
         raise NotFound()
     return person.merged_into if person.merged_into_id else person

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from stofrum.lookups import clean_key
 from stofrum.sites.models import Site
 
 
@@ -43,7 +44,8 @@ def staff_required(capability: str | None = None):
 
 def get_site_for(staff, slug: str, capability: str) -> Site:
     """The site `slug` if the staff member may do `capability` there, else 404."""
-    site = Site.objects.filter(slug=slug).first()
+    key = clean_key(slug)
+    site = Site.objects.filter(slug=key).first() if key is not None else None
     if site is None or not staff.can(capability, site):
         raise Http404
     return site

@@ -15,6 +15,7 @@ from django.utils import timezone
 from stofrum.audit.services import record
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
 from stofrum.live.publish import publish_after_commit
+from stofrum.lookups import by_pk
 from stofrum.people.models import Person
 from stofrum.sites.models import Booth
 from stofrum.staff.roles import Capability
@@ -26,10 +27,7 @@ from stofrum.visits.models import RefusedCheckIn, Substance, Visit
 
 def get_visit_for(staff, visit_id, capability=Capability.SITE_BOARD) -> Visit:
     """The visit if the staff member may act on its site, else `not_found`."""
-    visit = (
-        Visit.objects.select_related("site", "person", "booth", "method")
-        .filter(pk=visit_id).first()
-    )
+    visit = by_pk(Visit.objects.select_related("site", "person", "booth", "method"), visit_id)
     if visit is None or not staff.can(capability, visit.site):
         raise NotFound()
     return visit
