@@ -11,6 +11,7 @@ from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Key, Note
 from stofrum.visits.services import get_visit_for
 
 services_router = Router(tags=["care"], auth=staff_auth)
@@ -18,11 +19,11 @@ referrals_router = Router(tags=["care"], auth=staff_auth)
 
 
 class ServiceIn(Schema):
-    site: str
-    kind: str
-    person: str | None = None
-    visit: str | None = None
-    note: str = ""
+    site: Key
+    kind: Key
+    person: Key | None = None
+    visit: Key | None = None
+    note: Note = ""
 
 
 class ServiceOut(Schema):
@@ -36,18 +37,18 @@ class ServiceOut(Schema):
 
 
 class ReferralIn(Schema):
-    person: str
-    target: str
-    site: str | None = None
-    visit: str | None = None
-    note: str = ""
+    person: Key
+    target: Key
+    site: Key | None = None
+    visit: Key | None = None
+    note: Note = ""
     follow_up_on: date | None = None
 
 
 class ReferralPatch(Schema):
-    status: str | None = None
-    outcome: str | None = None
-    note: str | None = None
+    status: Key | None = None
+    outcome: Note | None = None
+    note: Note | None = None
     follow_up_on: date | None = None
 
 

@@ -10,6 +10,7 @@ from stofrum.errors import InvalidInput
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Key, Note, ShortText
 
 router = Router(tags=["conduct"], auth=staff_auth)
 violations_router = Router(tags=["conduct"], auth=staff_auth)
@@ -17,22 +18,22 @@ person_router = Router(tags=["conduct"], auth=staff_auth)
 
 
 class QuarantineIn(Schema):
-    person: str
-    sites: list[str] | str
+    person: Key
+    sites: list[Key] | Key
     until: date
-    reason: str
+    reason: Note
     starts_on: date | None = None
     violation: int | None = None
 
 
 class ExclusionIn(Schema):
-    person: str
-    site: str
-    reason: str
+    person: Key
+    site: Key
+    reason: Note
 
 
 class LiftIn(Schema):
-    reason: str
+    reason: Note
 
 
 class QuarantineOut(Schema):
@@ -51,12 +52,12 @@ class QuarantineOut(Schema):
 
 
 class ViolationIn(Schema):
-    person: str
-    site: str
-    rule: str = ""  # written out, when rule_ref is absent or "other"
-    description: str
+    person: Key
+    site: Key
+    rule: ShortText = ""  # written out, when rule_ref is absent or "other"
+    description: Note
     # A line of the site's current house rules, "<version id>:<line number>", or "other".
-    rule_ref: str | None = None
+    rule_ref: Key | None = None
     occurred_at: datetime | None = None
 
 

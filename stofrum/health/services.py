@@ -22,6 +22,7 @@ from stofrum.health.models import Incident, Intervention, Responder
 from stofrum.live.publish import publish_after_commit
 from stofrum.lookups import by_pk
 from stofrum.staff.roles import Capability
+from stofrum.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
 
 MAX_NALOXONE_MG = Decimal("10")
 # Times entered afterwards may lie this far before the onset (the onset itself is a guess).
@@ -367,7 +368,11 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
                            reason="exactly one of cpr and fictitious")
     if disclosure_consent not in DisclosureConsent.values:
         raise InvalidInput("invalid_input", field="disclosure_consent")
-    assessment, treatment = (assessment or "").strip(), (treatment or "").strip()
+    assessment = clean_text(assessment, "assessment", max_length=LONG_TEXT_MAX)
+    treatment = clean_text(treatment, "treatment", max_length=LONG_TEXT_MAX)
+    information_given = clean_text(information_given, "information_given",
+                                   max_length=LONG_TEXT_MAX)
+    treated_by = clean_text(treated_by, "treated_by", max_length=SHORT_TEXT_MAX)
     if not assessment or not treatment:
         raise InvalidInput("invalid_input", field="assessment" if not assessment
                            else "treatment")
@@ -387,7 +392,7 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
         treated_at=_moment(treated_at or incident.started_at, "treated_at",
                            not_before=incident.started_at),
         assessment=assessment, treatment=treatment,
-        information_given=(information_given or "").strip(),
+        information_given=information_given,
         disclosure_consent=disclosure_consent, patient=patient,
         retain_until=(timezone.localdate(now)
                       + timedelta(days=365 * settings.STOFRUM_JOURNAL_RETENTION_YEARS + 3)),

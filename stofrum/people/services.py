@@ -15,11 +15,12 @@ from stofrum.people.rules import check_adult, check_adult_born
 from stofrum.people.search import find_duplicates
 from stofrum.sites.services import current_house_rules, house_rules_label
 from stofrum.staff.roles import Capability
+from stofrum.text import ALIAS_MAX, SIGNATURE_MAX
 
 MIN_BIRTH_YEAR = 1900
-MAX_ALIAS = 80
+MAX_ALIAS = ALIAS_MAX
 SIGNATURE_PREFIX = "data:image/png;base64,"
-MAX_SIGNATURE_BYTES = 300_000
+MAX_SIGNATURE_BYTES = SIGNATURE_MAX
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 EDITABLE_FIELDS = ("alias", "birth_year", "gender", "municipality")
 

@@ -11,6 +11,7 @@ from stofrum.people.services import get_person_for
 from stofrum.sites.models import Booth
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Key, Note
 from stofrum.visits import services
 from stofrum.visits.board import board_as_json, board_for
 from stofrum.visits.models import Visit
@@ -20,17 +21,17 @@ board_router = Router(tags=["board"], auth=staff_auth)
 
 
 class VisitIn(Schema):
-    person: str
-    site: str
-    substances: list[str]
-    method: str
-    assisted_by: str | None = None
-    assistant_assessment: str = ""
+    person: Key
+    site: Key
+    substances: list[Key]
+    method: Key
+    assisted_by: Key | None = None
+    assistant_assessment: Note = ""
 
 
 class AssistanceIn(Schema):
-    assisted_by: str
-    assistant_assessment: str
+    assisted_by: Key
+    assistant_assessment: Note
 
 
 class CheckoutIn(Schema):
@@ -94,9 +95,9 @@ class VisitOut(Schema):
 
 
 class VisitPatch(Schema):
-    substances: list[str] | None = None
-    method: str | None = None
-    booth: int | str | None = None  # the booth's id (as on the board) or its label
+    substances: list[Key] | None = None
+    method: Key | None = None
+    booth: int | Key | None = None  # the booth's id (as on the board) or its label
 
 
 class AvailabilityIn(Schema):

@@ -20,6 +20,7 @@ from stofrum.people.models import Person
 from stofrum.sites.models import Booth
 from stofrum.staff.roles import Capability
 from stofrum.stats.summaries import mark_stale
+from stofrum.text import clean_text
 from stofrum.visits import rules
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
@@ -160,6 +161,7 @@ def check_in(staff, person: Person, site, substances, method: str, *,
 
 
 def _check_in(staff, person, site, substance_codes, method_code, assisted_by, assessment):
+    assessment = clean_text(assessment, "assistant_assessment")
     now = timezone.now()
     today = timezone.localdate(now)
     substances = _substances(substance_codes)
@@ -178,7 +180,7 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     visit = Visit(person=person, site=site, method=method, state=VisitState.QUEUED,
                   checked_in_at=now, checked_in_by=staff)
     if assisted_by is not None:
-        visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
+        visit.assisted_by, visit.assistant_assessment = assisted_by, assessment
         visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
     try:
         # The partial unique index is the check: one open visit per person, at any site.
@@ -214,9 +216,10 @@ def add_assistance(staff, visit: Visit, assisted_by: Person, assessment: str) ->
     visit = Visit.objects.select_for_update().select_related("site", "person").get(pk=visit.pk)
     if visit.state not in OPEN_STATES:
         raise Conflict("visit_closed")
+    assessment = clean_text(assessment, "assistant_assessment")
     now = timezone.now()
     rules.check_assistant(visit.site, visit.person, assisted_by, assessment, now)
-    visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
+    visit.assisted_by, visit.assistant_assessment = assisted_by, assessment
     visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
     mark_stale(visit.site_id, visit.checked_in_at)
     visit.save(update_fields=["assisted_by", "assistant_assessment",

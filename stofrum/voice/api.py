@@ -10,6 +10,7 @@ from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import ComplaintText, Key, LongText, ShortText
 from stofrum.voice import services
 from stofrum.voice.models import CouncilMeeting
 
@@ -27,12 +28,12 @@ council_router = Router(tags=["voice"], auth=staff_auth)
 
 
 class ComplaintIn(Schema):
-    site: str | None = None
-    route: str
-    text: str
+    site: Key | None = None
+    route: Key
+    text: ComplaintText
     anonymous: bool = True
-    signed_as: str = ""
-    person: str | None = None
+    signed_as: ShortText = ""
+    person: Key | None = None
 
 
 class ComplaintReceipt(Schema):
@@ -55,15 +56,15 @@ class ComplaintOut(ComplaintReceipt):
 
 
 class ComplaintPatch(Schema):
-    status: str
-    response: str = ""
+    status: Key
+    response: ComplaintText = ""
 
 
 class SuggestionIn(Schema):
-    site: str
-    kind: str
-    text: str
-    person: str | None = None
+    site: Key
+    kind: Key
+    text: ComplaintText
+    person: Key | None = None
     meeting_at: datetime | None = None
 
 
@@ -80,29 +81,29 @@ class SuggestionOut(Schema):
 
 
 class ResponseIn(Schema):
-    response: str
+    response: ComplaintText
     meeting_at: datetime | None = None
 
 
 class CouncilIn(Schema):
-    site: str
+    site: Key
     held_on: date
-    agenda: str
-    minutes: str = ""
+    agenda: LongText
+    minutes: LongText = ""
     attendance_count: int = 0
-    attendees: str = ""
-    decisions: str = ""
-    actions: str = ""
+    attendees: LongText = ""
+    decisions: LongText = ""
+    actions: LongText = ""
 
 
 class CouncilPatch(Schema):
     held_on: date | None = None
-    agenda: str | None = None
-    minutes: str | None = None
+    agenda: LongText | None = None
+    minutes: LongText | None = None
     attendance_count: int | None = None
-    attendees: str | None = None
-    decisions: str | None = None
-    actions: str | None = None
+    attendees: LongText | None = None
+    decisions: LongText | None = None
+    actions: LongText | None = None
 
 
 class CouncilOut(Schema):

@@ -1,0 +1,235 @@
+"""Every page, as every role and anonymously, over real HTTP: no 5xx (issue 11, "a real
+client, every endpoint").
+
+The routes come from Django's URL resolver; their path parameters are filled with real
+values (harvested from the links the pages show) and with malformed ones; every page is
+asked for with odd query parameters, and every route is posted to with malformed ids and
+junk fields, with a valid CSRF token. All offending URLs are reported in one assertion.
+"""
+
+import http.cookiejar
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from binascii import unhexlify
+
+# Routes that are not pages: the API (fuzzed on its own), Django's admin, endless event
+# streams, and the buttons that end the session being crawled.
+SKIP_PREFIXES = ("api/", "admin/")
+SKIP_ROUTES = {"logout/", "lock/"}
+MALFORMED = ["abc", "0", "-1", "%00", "x" * 300, "%E2%80%AE", "1e9", "..%2F..%2Fetc"]
+ODD_QUERIES = [
+    "site=nope&page=-1&from=0001-01-01&to=zzz&limit=abc&offset=-5&person=abc&visit=abc"
+    "&bucket=nope&metric=nope&addendum_to=abc&reveal=cpr&status=nope&due=maybe&kind=zzz"
+    "&next=//evil.example&since=zzz&until=0001-01-01&q=" + "x" * 300,
+    "from=9999-12-31&to=0001-01-01&page=99999999999999999999&person=%00&q=Ka%00ren",
+    "site=h17&from=2024-02-30&to=2024-13-01&visit=00000000-0000-0000-0000-000000000000"
+    "&person=ZZZZZZ&q=%27%22%3C%3E&page=abc",
+]
+JUNK_FORM = {
+    "visit": "abc", "booth": "abc", "person": "abc", "assisted_by": "abc",
+    "intervention": "abc", "addendum_to": "abc", "duplicate": "abc", "violation": "abc",
+    "kind": "zzz", "action": "zzz", "status": "zzz", "outcome": "zzz", "target": "zzz",
+    "method": "zzz", "substances": "zzz", "route": "zzz", "gender": "zzz",
+    "municipality": "zzz", "rule_ref": "abc:def", "sites": "nope", "site": "nope",
+    "until": "0001-01-01", "starts_on": "zzz", "follow_up_on": "9999-99-99",
+    "held_on": "0001-01-01", "at": "25:99", "dose_mg": "abc", "birth_year": "-5",
+    "birth_date": "0001-01-01", "attendance_count": "-1", "meeting_at": "zzz",
+    "note": "x" * 3000, "reason": "x" * 3000, "text": "x" * 6000, "available": "zzz",
+    "cleaning": "zzz", "confirm_new": "zzz", "signature": "data:zzz", "reveal": "cpr",
+}
+# Per action a form posts (the incident, care and council pages dispatch on it).
+ACTIONS = ["acknowledge", "intervention", "correct_time", "set_kind", "close", "service",
+           "referral", "respond", "lift", "reveal", "disclose"]
+MAX_PAGES_PER_ROLE = 40
+HREF = re.compile(r'(?:href|action|hx-get|hx-post)="(/[^"#?]*)')
+HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>', re.I)
+
+
+def _routes():
+    """(route template, converters by parameter name) for every page route."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(resolver, prefix):
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if not route.startswith(SKIP_PREFIXES):
+                    walk(entry, route)
+            elif isinstance(entry, URLPattern):
+                if route in SKIP_ROUTES or route.endswith("events") or \
+                        route.startswith(SKIP_PREFIXES):
+                    continue
+                found.append(route)
+
+    walk(get_resolver(), "")
+    return found
+
+
+PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _fill(route: str, values: dict) -> str:
+    return "/" + PARAM.sub(lambda m: values[m.group(2)], route)
+
+
+class Browser:
+    """One staff member's browser: a cookie jar, the CSRF token, no redirects followed."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def csrf(self) -> str:
+        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+
+    def request(self, method, path, form=None):
+        data = None
+        headers = {"Accept": "text/html"}
+        if method == "POST":
+            items = [(k, v) for k, value in (form or {}).items()
+                     for v in (value if isinstance(value, list) else [value])]
+            data = urllib.parse.urlencode([*items, ("csrfmiddlewaretoken", self.csrf())]
+                                          ).encode()
+            headers.update({"Content-Type": "application/x-www-form-urlencoded",
+                            "X-CSRFToken": self.csrf(), "Referer": self.base + "/"})
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers=headers)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers, response.read().decode(
+                    "utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode("utf-8", "replace")
+
+    def login(self, username, password, totp_key):
+        self.request("GET", "/login/")
+        status, headers, _ = self.request("POST", "/login/", {"username": username,
+                                                              "password": password})
+        assert status == 302, (username, status)
+        if not totp_key:
+            return
+        for _attempt in range(4):
+            # A code counts once per 30-second step and account (the API logins of the
+            # same accounts use the current step): the next step's code is accepted too.
+            status, headers, _ = self.request("POST", "/login/verify/",
+                                              {"otp": _totp(totp_key, ahead=1)})
+            if status == 302:
+                return
+            time.sleep(31 - time.time() % 30)
+        raise AssertionError(f"{username} could not pass the second factor")
+
+
+def _totp(hex_key: str, ahead: int = 0) -> str:
+    from django_otp.oath import TOTP
+
+    totp = TOTP(unhexlify(hex_key))
+    totp.time = time.time() + 30 * ahead
+    return f"{totp.token():06d}"
+
+
+def _harvest(browser, routes, offenders, label):
+    """Crawl from the staff home along the links the pages show (bounded): real values
+    for each path parameter, and the hidden fields of the forms."""
+    from django.urls import Resolver404, resolve
+
+    values: dict[str, list[str]] = {"slug": ["h17", "reden"], "scope": ["shared", "h17"]}
+    hidden: dict[str, set[str]] = {}
+    queue, seen = ["/staff/", "/"] + [f"/staff/sites/{s}/" for s in ("h17", "skyen")], set()
+    while queue and len(seen) < MAX_PAGES_PER_ROLE:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        status, headers, body = browser.request("GET", path)
+        if status >= 500:
+            offenders.append(f"{label} GET {path} -> {status}")
+        if not headers.get("Content-Type", "").startswith("text/html"):
+            continue
+        for tag in HIDDEN.findall(body):
+            name = re.search(r'name="([^"]+)"', tag)
+            value = re.search(r'value="([^"]*)"', tag)
+            if name and value and name.group(1) != "csrfmiddlewaretoken":
+                hidden.setdefault(name.group(1), set()).add(value.group(1))
+        for link in HREF.findall(body):
+            try:
+                match = resolve(link)
+            except Resolver404:
+                continue
+            if match.route in SKIP_ROUTES or match.route.startswith(SKIP_PREFIXES) \
+                    or match.route.endswith("events"):
+                continue
+            for name, value in match.kwargs.items():
+                known = values.setdefault(name, [])
+                if str(value) not in known and len(known) < 3:
+                    known.append(str(value))
+            if link not in seen:
+                queue.append(link)
+    return values, hidden
+
+
+def _crawl(browser, label, offenders):
+    routes = _routes()
+    values, hidden = _harvest(browser, routes, offenders, label)
+    requests = 0
+    for route in routes:
+        names = [m.group(2) for m in PARAM.finditer(route)]
+        real = {n: (values.get(n) or ["abc"]) for n in names}
+        fills = [{n: real[n][0] for n in names}]
+        if any(len(real[n]) > 1 for n in names):
+            fills.append({n: real[n][-1] for n in names})
+        for name in names:
+            fills += [{**fills[0], name: bad} for bad in MALFORMED]
+        if not names:
+            fills = [{}]
+        for fill in fills:
+            path = _fill(route, fill)
+            checks = [("GET", path, None)]
+            if fill is fills[0]:
+                checks += [("GET", f"{path}?{q}", None) for q in ODD_QUERIES]
+                checks += [("POST", path, JUNK_FORM), ("POST", path, {})]
+                checks += [("POST", path, {**JUNK_FORM, "action": a}) for a in ACTIONS]
+                hidden_real = {k: sorted(v)[0] for k, v in hidden.items()}
+                checks += [("POST", path, {**hidden_real, **{k: "abc" for k in hidden}})]
+            else:
+                checks += [("POST", path, JUNK_FORM)]
+            for method, url, form in checks:
+                status, _, _ = browser.request(method, url, form)
+                requests += 1
+                if status >= 500:
+                    offenders.append(f"{label} {method} {url[:200]} -> {status}")
+    return requests
+
+
+def test_no_page_answers_5xx_to_any_role(http_server):
+    """Each demo role (logged in through /login/, second factor included) and an
+    anonymous visitor: every page route with real and malformed path values, odd query
+    parameters and junk posts. None may answer 5xx."""
+    from stofrum.staff.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    offenders: list[str] = []
+    counts = {}
+    started = time.monotonic()
+    anonymous = Browser(http_server)
+    anonymous.request("GET", "/login/")
+    counts["anonymous"] = _crawl(anonymous, "anonymous", offenders)
+    for account in DEMO_ACCOUNTS:
+        browser = Browser(http_server)
+        browser.login(account["username"], DEMO_PASSWORD, account["totp_key"])
+        counts[account["role"]] = _crawl(browser, account["role"], offenders)
+
+    elapsed = time.monotonic() - started
+    print(f"crawl: {sum(counts.values())} requests in {elapsed:.0f} s: {counts}")
+    assert not offenders, f"{len(offenders)} answers were 5xx:\n" + "\n".join(
+        sorted(set(offenders)))
