@@ -176,3 +176,15 @@ def test_a_nul_character_in_an_api_query_is_400(api_as, door):
 
     assert r.status_code == 400, r.content
     assert _json(r)["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("target", ["abc", "staff:home", "javascript:alert(1)", "//evil"])
+def test_a_next_that_is_not_a_path_leads_home_after_login(client, cast, target):
+    from conftest import PASSWORD
+
+    r = client.post(f"/login/?next={target}", {"username": cast["reception"].username,
+                                               "password": PASSWORD, "next": target})
+    assert r.status_code == 302 and r["Location"] == "/staff/"
+    # Logged in already: the login page sends on at once.
+    r = client.post("/login/", {"next": target})
+    assert r.status_code == 302 and r["Location"] == "/staff/"
