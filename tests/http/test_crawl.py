@@ -8,18 +8,24 @@ junk fields, with a valid CSRF token. All offending URLs are reported in one ass
 """
 
 import http.cookiejar
+import json
 import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from binascii import unhexlify
+from datetime import date, timedelta
+
+import pytest
+
+from tests.http.conftest import call
 
 # Routes that are not pages: the API (fuzzed on its own), Django's admin, endless event
 # streams, and the buttons that end the session being crawled.
 SKIP_PREFIXES = ("api/", "admin/")
 SKIP_ROUTES = {"logout/", "lock/"}
-MALFORMED = ["abc", "0", "-1", "%00", "x" * 300]
+MALFORMED = ["abc", "0", "%00", "x" * 300]
 ODD_QUERIES = [
     "site=nope&page=-1&from=0001-01-01&to=zzz&limit=abc&offset=-5&person=abc&visit=abc"
     "&bucket=nope&metric=nope&addendum_to=abc&reveal=cpr&status=nope&due=maybe&kind=zzz"
@@ -40,7 +46,7 @@ JUNK_FORM = {
     "note": "x" * 3000, "reason": "x" * 3000, "text": "x" * 6000, "available": "zzz",
     "cleaning": "zzz", "confirm_new": "zzz", "signature": "data:zzz", "reveal": "cpr",
 }
-MAX_PAGES_PER_ROLE = 40
+MAX_PAGES_PER_ROLE = 50
 HREF = re.compile(r'(?:href|action|hx-get|hx-post)="(/[^"#?]*)')
 ACTION = re.compile(r'name="action"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="action"')
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>', re.I)
@@ -137,16 +143,80 @@ def _totp(hex_key: str, ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def _harvest(browser, routes, offenders, label):
+@pytest.fixture(scope="session")
+def crawl_values(http_server, role_tokens):
+    """Real values for the path parameters: one of each kind of object, made through the
+    API (a person, a visit, an incident with a journal, a referral, a quarantine, a
+    suggestion, a complaint, a council meeting), plus visits from the demo data. A call
+    the data refuses (the room closed at this hour, say) just leaves its value out."""
+    values: dict[str, list[str]] = {}
+
+    def api(role, method, path, body=None):
+        status, _, raw = call(http_server, method, f"/api/v1{path}", body,
+                              headers={"Authorization": f"Bearer {role_tokens[role]}"})
+        return json.loads(raw) if status < 300 and raw else {}
+
+    def add(name, value):
+        if value not in (None, ""):
+            values.setdefault(name, []).append(str(value))
+
+    today = date.today()
+    person = api("reception", "POST", "/persons", {
+        "alias": "Crawl Testperson", "birth_year": 1980, "gender": "male",
+        "municipality": "101", "site": "h17", "confirm_new": True})
+    add("code", person.get("code"))
+    if person:
+        api("reception", "POST", f"/persons/{person['id']}/first-aid-agreement",
+            {"site": "h17", "house_rules_shown": True})
+        visit = api("reception", "POST", "/visits", {
+            "person": person["id"], "site": "h17", "substances": ["heroin"],
+            "method": "injection"})
+        add("visit_id", visit.get("id"))
+        add("referral_id", api("reception", "POST", "/referrals", {
+            "person": person["code"], "target": "hospital", "site": "h17"}).get("id"))
+        add("quarantine_id", api("leader", "POST", "/quarantines", {
+            "person": person["id"], "sites": ["h17"], "reason": "crawl",
+            "until": str(today + timedelta(days=3))}).get("id"))
+    for item in api("reception", "GET", "/visits?site=h17&limit=3").get("items", []):
+        add("visit_id", item["id"])
+        add("code", item["person_code"])
+    incident = api("health", "POST", "/incidents", {"site": "h17", "kind": "other"})
+    add("incident_id", incident.get("id"))
+    if incident:
+        api("health", "POST", f"/incidents/{incident['id']}/interventions",
+            {"kind": "oxygen"})
+        add("journal_id", api("health", "POST", f"/incidents/{incident['id']}/journal", {
+            "fictitious": True, "birth_date": "1980-01-01",
+            "disclosure_consent": "not_asked", "assessment": "a", "treatment": "t"},
+        ).get("id"))
+    add("suggestion_id", api("leader", "POST", "/suggestions", {
+        "site": "h17", "kind": "suggestion", "text": "crawl"}).get("id"))
+    add("complaint_id", api("leader", "POST", "/complaints", {
+        "site": "h17", "route": "leader", "text": "crawl", "anonymous": True}).get("id"))
+    add("meeting_id", api("leader", "POST", "/council-meetings", {
+        "site": "h17", "held_on": str(today), "agenda": "crawl"}).get("id"))
+    return values
+
+
+def _harvest(browser, routes, offenders, label, known):
     """Crawl from the staff home along the links the pages show (bounded): real values
     for each path parameter, and the hidden fields of the forms."""
     from django.urls import Resolver404, resolve
 
-    values: dict[str, list[str]] = {"slug": ["h17", "reden"], "scope": ["shared", "h17"]}
+    values: dict[str, list[str]] = {"slug": ["h17", "reden"], "scope": ["shared", "h17"],
+                                     **{k: list(v) for k, v in known.items()}}
     hidden: dict[str, set[str]] = {}
     # The pages whose forms dispatch on an `action` field, and the actions they name.
     actions: dict[str, set[str]] = {}
-    queue, seen = ["/staff/", "/"] + [f"/staff/sites/{s}/" for s in ("h17", "skyen")], set()
+    queue = ["/staff/", "/", "/staff/sites/h17/", "/staff/sites/skyen/",
+             "/staff/sites/h17/?q=a", "/staff/sites/h17/care"]
+    for route in routes:  # the page of each object made for the crawl, forms and all
+        names = [m.group(2) for m in PARAM.finditer(route)]
+        if names and all(values.get(n) for n in names):
+            queue.append(_fill(route, {n: values[n][0] for n in names}))
+    if values.get("visit_id"):
+        queue.append(f"/staff/sites/h17/care?visit={values['visit_id'][0]}")
+    seen, per_route = set(), {}
     while queue and len(seen) < MAX_PAGES_PER_ROLE:
         path = queue.pop(0)
         if path in seen:
@@ -177,17 +247,20 @@ def _harvest(browser, routes, offenders, label):
                     or match.route.endswith("events"):
                 continue
             for name, value in match.kwargs.items():
-                known = values.setdefault(name, [])
-                if str(value) not in known and len(known) < 3:
-                    known.append(str(value))
-            if link not in seen:
+                pool = values.setdefault(name, [])
+                if str(value) not in pool and len(pool) < 3:
+                    pool.append(str(value))
+            per_route[match.route] = per_route.get(match.route, 0) + 1
+            if link not in seen and per_route[match.route] <= 2:
                 queue.append(link)
     return values, hidden, actions
 
 
-def _crawl(browser, label, offenders):
+def _crawl(browser, label, offenders, known):
     routes = _routes()
-    values, hidden, actions = _harvest(browser, routes, offenders, label)
+    values, hidden, actions = _harvest(browser, routes, offenders, label, known)
+    print(f"{label}: real values for {sorted(values)}; forms with actions: "
+          f"{sorted(actions)}; hidden fields: {sorted(hidden)}")
     requests = 0
     for route in routes:
         names = [m.group(2) for m in PARAM.finditer(route)]
@@ -195,7 +268,7 @@ def _crawl(browser, label, offenders):
         fills = [{n: real[n][0] for n in names}]
         if any(len(real[n]) > 1 for n in names):
             fills.append({n: real[n][-1] for n in names})
-        for name in names:
+        for name in names if label != "anonymous" else ():  # anonymous: all to /login/
             fills += [{**fills[0], name: bad} for bad in MALFORMED]
         if not names:
             fills = [{}]
@@ -204,11 +277,13 @@ def _crawl(browser, label, offenders):
             checks = [("GET", path, None)]
             if fill is fills[0]:
                 checks += [("GET", f"{path}?{q}", None) for q in ODD_QUERIES]
-                checks += [("POST", path, JUNK_FORM), ("POST", path, {})]
-                checks += [("POST", path, {**JUNK_FORM, "action": a})
-                           for a in sorted(actions.get(route, ()))]
+                checks += [("POST", path, {})]
+                # Real ids with junk beside them, and malformed ids, for each action.
                 hidden_real = {k: sorted(v)[0] for k, v in hidden.items()}
-                checks += [("POST", path, {**hidden_real, **{k: "abc" for k in hidden}})]
+                for action in [None, *sorted(actions.get(route, ()))]:
+                    extra = {"action": action} if action else {}
+                    checks += [("POST", path, {**JUNK_FORM, **hidden_real, **extra}),
+                               ("POST", path, {**JUNK_FORM, **extra})]
             elif fill is fills[1] and len(fills) > 1 and not any(
                     v in MALFORMED for v in fill.values()):
                 checks += [("POST", path, JUNK_FORM)]
@@ -220,7 +295,7 @@ def _crawl(browser, label, offenders):
     return requests
 
 
-def test_no_page_answers_5xx_to_any_role(http_server):
+def test_no_page_answers_5xx_to_any_role(http_server, crawl_values):
     """Each demo role (logged in through /login/, second factor included) and an
     anonymous visitor: every page route with real and malformed path values, odd query
     parameters and junk posts. None may answer 5xx."""
@@ -231,11 +306,11 @@ def test_no_page_answers_5xx_to_any_role(http_server):
     started = time.monotonic()
     anonymous = Browser(http_server)
     anonymous.request("GET", "/login/")
-    counts["anonymous"] = _crawl(anonymous, "anonymous", offenders)
+    counts["anonymous"] = _crawl(anonymous, "anonymous", offenders, crawl_values)
     for account in DEMO_ACCOUNTS:
         browser = Browser(http_server)
         browser.login(account["username"], DEMO_PASSWORD, account["totp_key"])
-        counts[account["role"]] = _crawl(browser, account["role"], offenders)
+        counts[account["role"]] = _crawl(browser, account["role"], offenders, crawl_values)
 
     elapsed = time.monotonic() - started
     print(f"crawl: {sum(counts.values())} requests in {elapsed:.0f} s: {counts}")
