@@ -7,6 +7,7 @@ from stofrum.api_auth import require, staff_auth
 from stofrum.care import services
 from stofrum.care.models import Referral
 from stofrum.errors import DomainError
+from stofrum.limits import SaneDate
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for
@@ -42,14 +43,14 @@ class ReferralIn(Schema):
     site: Key | None = None
     visit: Key | None = None
     note: Note = ""
-    follow_up_on: date | None = None
+    follow_up_on: SaneDate | None = None
 
 
 class ReferralPatch(Schema):
     status: Key | None = None
     outcome: Note | None = None
     note: Note | None = None
-    follow_up_on: date | None = None
+    follow_up_on: SaneDate | None = None
 
 
 class ReferralOut(Schema):

@@ -7,6 +7,7 @@ from stofrum.api_auth import require, staff_auth
 from stofrum.conduct import services
 from stofrum.conduct.models import Quarantine
 from stofrum.errors import InvalidInput
+from stofrum.limits import EventTime, SaneDate
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
@@ -20,9 +21,9 @@ person_router = Router(tags=["conduct"], auth=staff_auth)
 class QuarantineIn(Schema):
     person: Key
     sites: list[Key] | Key
-    until: date
+    until: SaneDate
     reason: Note
-    starts_on: date | None = None
+    starts_on: SaneDate | None = None
     violation: int | None = None
 
 
@@ -42,7 +43,7 @@ class QuarantineOut(Schema):
     kind: str
     sites: list[str] | str
     starts_on: date
-    until: date
+    until: SaneDate
     reason: str
     decided_at: datetime
     lifted_at: datetime | None
@@ -58,7 +59,7 @@ class ViolationIn(Schema):
     description: Note
     # A line of the site's current house rules, "<version id>:<line number>", or "other".
     rule_ref: Key | None = None
-    occurred_at: datetime | None = None
+    occurred_at: EventTime | None = None
 
 
 class ViolationOut(Schema):

@@ -9,6 +9,7 @@ from stofrum.errors import NotFound
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind
 from stofrum.health.models import Incident
+from stofrum.limits import BirthDate, EventTime
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
@@ -23,14 +24,14 @@ class IncidentIn(Schema):
     kind: Key = IncidentKind.UNKNOWN.value
     visit: Key | None = None
     person: Key | None = None
-    started_at: datetime | None = None
+    started_at: EventTime | None = None
 
 
 class InterventionIn(Schema):
     kind: Key
     dose_mg: Decimal | None = None
     route: Key = ""
-    at: datetime | None = None
+    at: EventTime | None = None
     note: Note = ""
 
 
@@ -148,13 +149,13 @@ def close(request, incident_id: str, payload: CloseIn):
 class JournalIn(Schema):
     cpr: Key | None = None
     fictitious: bool = False
-    birth_date: date | None = None
+    birth_date: BirthDate | None = None
     disclosure_consent: Key
     assessment: LongText
     treatment: LongText
     note: Note = ""
     treated_by: ShortText = ""
-    treated_at: datetime | None = None
+    treated_at: EventTime | None = None
 
 
 class JournalCreated(Schema):

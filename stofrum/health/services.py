@@ -19,6 +19,7 @@ from stofrum.health.choices import (
     Outcome,
 )
 from stofrum.health.models import Incident, Intervention, Responder
+from stofrum.limits import check_date, check_moment
 from stofrum.live.publish import publish_after_commit
 from stofrum.lookups import by_pk
 from stofrum.staff.roles import Capability
@@ -55,6 +56,7 @@ def _moment(value, field: str, *, not_before=None):
         return now
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    check_moment(value, field, event=True)
     if value > now + timedelta(minutes=1):
         raise InvalidInput("invalid_input", field=field, reason="in the future")
     if not_before is not None and value < not_before - BACKDATE_LIMIT:
@@ -290,7 +292,7 @@ def get_journal_for(staff, journal_id):
 def _approximate_birth_date(person, birth_date):
     """The birth date for a fictitious number: as told, or 1 July of the birth year."""
     if birth_date is not None:
-        return birth_date
+        return check_date(birth_date, "birth_date", birth=True)
     if person is None:
         raise InvalidInput("invalid_input", field="birth_date",
                            reason="needed for a fictitious number without a person")

@@ -188,3 +188,98 @@ def test_a_next_that_is_not_a_path_leads_home_after_login(client, cast, target):
     # Logged in already: the login page sends on at once.
     r = client.post("/login/", {"next": target})
     assert r.status_code == 302 and r["Location"] == "/staff/"
+
+
+@pytest.mark.parametrize("started_at", ["0001-01-01T00:00:00+00:00",
+                                        "1999-12-31T12:00:00+01:00",
+                                        "2999-01-01T00:00:00+00:00"])
+def test_an_incident_outside_the_sane_range_of_times_is_refused(api_as, door, started_at):
+    from stofrum.health.models import Incident
+
+    r = api_as(door).post("/incidents", {"site": "h17", "kind": "other",
+                                         "started_at": started_at})
+
+    assert r.status_code == 400, r.content
+    assert not Incident.objects.exists()
+
+
+def test_the_alarm_service_refuses_a_time_before_2000(door, sites):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from stofrum.errors import InvalidInput
+    from stofrum.health.services import raise_alarm
+
+    with pytest.raises(InvalidInput) as info:
+        raise_alarm(door, sites["h17"], "other",
+                    started_at=timezone.make_aware(datetime(1, 1, 1, 12)))
+    assert info.value.code == "invalid_date"
+
+
+@pytest.mark.parametrize("field, value", [("until", "0001-01-01"), ("until", "9999-12-31")])
+def test_a_quarantine_date_outside_the_sane_range_is_refused(api_as, cast, make_person,
+                                                            field, value):
+    person = make_person()
+    r = api_as(cast["leader"]).post("/quarantines", {
+        "person": str(person.pk), "sites": ["h17"], "reason": "r", field: value})
+
+    assert r.status_code == 400, r.content
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_a_posted_date_outside_the_sane_range_is_invalid_date(value):
+    from stofrum.errors import DomainError
+    from stofrum.forms_util import posted_date, posted_moment
+
+    with pytest.raises(DomainError) as info:
+        posted_date(value, "until")
+    assert info.value.code == "invalid_date"
+    with pytest.raises(DomainError) as info:
+        posted_moment(f"{value}T10:00", "meeting_at")
+    assert info.value.code == "invalid_date"
+
+
+def test_a_huge_journal_text_is_refused_and_not_stored(make_staff, door, sites, make_person):
+    from stofrum.errors import InvalidInput
+    from stofrum.health import services
+    from stofrum.health.models import JournalRecord
+    from stofrum.text import LONG_TEXT_MAX
+
+    nurse = make_staff("health", ["h17"], username="nurse")
+    incident = services.raise_alarm(door, sites["h17"], "other", person=make_person())
+    with pytest.raises(InvalidInput) as info:
+        services.write_journal(nurse, incident, disclosure_consent="not_asked",
+                               assessment="x" * 2_000_000, treatment="t", fictitious=True)
+    assert info.value.code == "text_too_long"
+    assert info.value.extra["max_length"] == LONG_TEXT_MAX
+    assert not JournalRecord.objects.exists()
+
+
+def test_a_huge_journal_text_through_the_api_is_refused(api_as, make_staff, door, sites):
+    from stofrum.health import services
+    from stofrum.health.models import JournalRecord
+
+    nurse = make_staff("health", ["h17"], username="nurse")
+    incident = services.raise_alarm(door, sites["h17"], "other")
+    r = api_as(nurse).post(f"/incidents/{incident.pk}/journal", {
+        "fictitious": True, "birth_date": "1980-01-01", "disclosure_consent": "not_asked",
+        "assessment": "x" * 200_000, "treatment": "t"})
+
+    assert r.status_code == 400, r.content
+    assert _json(r)["code"] == "text_too_long"
+    assert not JournalRecord.objects.exists()
+
+
+def test_a_birth_date_before_1900_is_refused_for_a_fictitious_number(make_staff, door, sites):
+    from datetime import date
+
+    from stofrum.errors import DomainError
+    from stofrum.health import services
+
+    nurse = make_staff("health", ["h17"], username="nurse")
+    incident = services.raise_alarm(door, sites["h17"], "other")
+    with pytest.raises(DomainError):
+        services.write_journal(nurse, incident, disclosure_consent="not_asked",
+                               assessment="a", treatment="t", fictitious=True,
+                               birth_date=date(1, 1, 1))

@@ -6,6 +6,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from stofrum.api_auth import require, staff_auth
 from stofrum.audit.middleware import client_address
 from stofrum.errors import NotFound
+from stofrum.limits import SaneDate, SaneMoment
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for
@@ -65,7 +66,7 @@ class SuggestionIn(Schema):
     kind: Key
     text: ComplaintText
     person: Key | None = None
-    meeting_at: datetime | None = None
+    meeting_at: SaneMoment | None = None
 
 
 class SuggestionOut(Schema):
@@ -82,12 +83,12 @@ class SuggestionOut(Schema):
 
 class ResponseIn(Schema):
     response: ComplaintText
-    meeting_at: datetime | None = None
+    meeting_at: SaneMoment | None = None
 
 
 class CouncilIn(Schema):
     site: Key
-    held_on: date
+    held_on: SaneDate
     agenda: LongText
     minutes: LongText = ""
     attendance_count: int = 0
@@ -97,7 +98,7 @@ class CouncilIn(Schema):
 
 
 class CouncilPatch(Schema):
-    held_on: date | None = None
+    held_on: SaneDate | None = None
     agenda: LongText | None = None
     minutes: LongText | None = None
     attendance_count: int | None = None
@@ -109,7 +110,7 @@ class CouncilPatch(Schema):
 class CouncilOut(Schema):
     id: int
     site: str
-    held_on: date
+    held_on: SaneDate
     agenda: str
     minutes: str
     attendance_count: int
