@@ -3,6 +3,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.errors import NotFound
+from stofrum.lookups import clean_key
 from stofrum.sites.models import Site
 
 router = Router(tags=["sites"])
@@ -62,7 +63,8 @@ def list_sites(request, **kwargs):
 
 @router.get("/{slug}", response=SiteOut, auth=None)
 def get_site(request, slug: str):
-    site = Site.objects.with_details().filter(slug=slug).first()
+    key = clean_key(slug)
+    site = Site.objects.with_details().filter(slug=key).first() if key else None
     if site is None:
         raise NotFound()
     return site_out(site, timezone.now())

@@ -283,3 +283,23 @@ def test_a_birth_date_before_1900_is_refused_for_a_fictitious_number(make_staff,
         services.write_journal(nurse, incident, disclosure_consent="not_asked",
                                assessment="a", treatment="t", fictitious=True,
                                birth_date=date(1, 1, 1))
+
+
+@pytest.mark.parametrize("booth", [10 ** 30, 2 ** 63, 0])
+def test_a_booth_id_beyond_any_column_is_not_found(api_as, door, booth):
+    r = api_as(door).post(f"/sites/h17/booths/{booth}/ready")
+
+    assert r.status_code == 404, r.content
+    assert _json(r)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 30, "-1"])
+def test_a_malformed_intervention_on_the_incident_page_is_shown_in_place(door_client, door,
+                                                                        sites, bad):
+    from stofrum.health import services
+
+    incident = services.raise_alarm(door, sites["h17"], "other")
+    r = door_client.post(f"/staff/incidents/{incident.pk}/",
+                         {"action": "correct_time", "intervention": bad, "at": "10:00"})
+
+    assert r.status_code == 302

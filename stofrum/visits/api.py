@@ -7,6 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.errors import InvalidInput, NotFound
+from stofrum.lookups import by_pk
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Booth
 from stofrum.staff.access import get_site_for
@@ -202,7 +203,7 @@ def board(request, slug: str):
 def booth_ready(request, slug: str, booth_id: int):
     """A booth is clean again; it takes the first in the queue."""
     site = get_site_for(request.auth, slug, Capability.PERSONS_REGISTER)
-    booth = Booth.objects.filter(site=site, pk=booth_id).select_related("site", "method").first()
+    booth = by_pk(Booth.objects.filter(site=site).select_related("site", "method"), booth_id)
     if booth is None:
         raise NotFound()
     services.booth_ready(request.auth, booth)

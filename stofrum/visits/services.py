@@ -430,7 +430,7 @@ def _booth_for(site, booth_ref) -> Booth:
         booth_ref = booth_ref.pk
     qs = Booth.objects.filter(site=site, is_active=True).select_related("method")
     if isinstance(booth_ref, int) and not isinstance(booth_ref, bool):
-        booth = qs.filter(pk=booth_ref).first()
+        booth = by_pk(qs, booth_ref)
     else:
         label = str(booth_ref or "").strip()
         booth = qs.filter(label__iexact=label).first() if label else None
