@@ -316,3 +316,21 @@ def test_no_page_answers_5xx_to_any_role(http_server, crawl_values):
     print(f"crawl: {sum(counts.values())} requests in {elapsed:.0f} s: {counts}")
     assert not offenders, f"{len(offenders)} answers were 5xx:\n" + "\n".join(
         sorted(set(offenders)))
+
+
+def test_a_body_over_the_limit_answers_413_over_real_http(http_server, role_tokens):
+    """DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): the API answers 413 too_large in its error
+    form, a page answers the 413 page; neither a 500."""
+    big = {"site": "h17", "kind": "other", "pad": "x" * 3_000_000}
+    status, _, body = call(http_server, "POST", "/api/v1/incidents", big,
+                           headers={"Authorization": f"Bearer {role_tokens['health']}"})
+    assert status == 413, body[:300]
+    assert json.loads(body)["code"] == "too_large"
+
+    from stofrum.staff.demo import DEMO_PASSWORD
+
+    browser = Browser(http_server)
+    browser.login("reception", DEMO_PASSWORD, None)
+    status, headers, _ = browser.request("POST", "/staff/sites/h17/check-in",
+                                         {"person": "x", "note": "x" * 3_000_000})
+    assert status == 413 and headers["Content-Type"].startswith("text/html")
