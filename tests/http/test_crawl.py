@@ -295,6 +295,34 @@ def _crawl(browser, label, offenders, known):
     return requests
 
 
+ADMIN_LINK = re.compile(r'href="(/admin/[a-z_]+/[a-z_]+/(?:[^"/?#]+/change/|add/)?)"')
+ADMIN_QUERIES = ["o=abc&p=-1&q=%00&e=1&all=", "q=" + "x" * 300 + "&p=99999999999999999999",
+                 "site__id__exact=abc&role__exact=zzz&created_at__gte=0001-01-01"]
+
+
+def _crawl_admin(browser, offenders):
+    """The administration (Django's admin with Stofrum's models): each model's list with
+    odd filters, its add page, one object's change page and malformed object ids."""
+    status, _, body = browser.request("GET", "/admin/")
+    requests, lists = 1, sorted({link for link in ADMIN_LINK.findall(body)
+                                  if link.count("/") == 4})
+    for listing in lists:
+        checks = [f"{listing}?{q}" for q in ADMIN_QUERIES] + [
+            f"{listing}{bad}/change/" for bad in ("abc", "0", "%00", "x" * 300)]
+        status, _, page = browser.request("GET", listing)
+        requests += 1
+        if status >= 500:
+            offenders.append(f"admin GET {listing} -> {status}")
+        checks += sorted({link for link in ADMIN_LINK.findall(page)
+                          if link.startswith(listing) and link != listing})[:2]
+        for url in checks:
+            status, _, _ = browser.request("GET", url)
+            requests += 1
+            if status >= 500:
+                offenders.append(f"admin GET {url[:200]} -> {status}")
+    return requests
+
+
 def test_no_page_answers_5xx_to_any_role(http_server, crawl_values):
     """Each demo role (logged in through /login/, second factor included) and an
     anonymous visitor: every page route with real and malformed path values, odd query
@@ -311,6 +339,8 @@ def test_no_page_answers_5xx_to_any_role(http_server, crawl_values):
         browser = Browser(http_server)
         browser.login(account["username"], DEMO_PASSWORD, account["totp_key"])
         counts[account["role"]] = _crawl(browser, account["role"], offenders, crawl_values)
+        if account["role"] == "admin":
+            counts["admin site"] = _crawl_admin(browser, offenders)
 
     elapsed = time.monotonic() - started
     print(f"crawl: {sum(counts.values())} requests in {elapsed:.0f} s: {counts}")
