@@ -25,7 +25,10 @@ from tests.http.conftest import call
 # streams, and the buttons that end the session being crawled.
 SKIP_PREFIXES = ("api/", "admin/")
 SKIP_ROUTES = {"logout/", "lock/"}
-MALFORMED = ["abc", "0", "%00", "x" * 300]
+# Malformed values that the route's converter lets through to the view (others are the
+# resolver's 404 and never reach it): per converter.
+MALFORMED = {"str": ["abc", "%00", "x" * 300], "slug": ["abc", "x" * 300],
+             "int": ["0", "9" * 20], "uuid": ["00000000-0000-0000-0000-000000000000"]}
 ODD_QUERIES = [
     "site=nope&page=-1&from=0001-01-01&to=zzz&limit=abc&offset=-5&person=abc&visit=abc"
     "&bucket=nope&metric=nope&addendum_to=abc&reveal=cpr&status=nope&due=maybe&kind=zzz"
@@ -263,13 +266,15 @@ def _crawl(browser, label, offenders, known):
           f"{sorted(actions)}; hidden fields: {sorted(hidden)}")
     requests = 0
     for route in routes:
-        names = [m.group(2) for m in PARAM.finditer(route)]
+        converters = {m.group(2): m.group(1) or "str" for m in PARAM.finditer(route)}
+        names = list(converters)
         real = {n: (values.get(n) or ["abc"]) for n in names}
         fills = [{n: real[n][0] for n in names}]
         if any(len(real[n]) > 1 for n in names):
             fills.append({n: real[n][-1] for n in names})
         for name in names if label != "anonymous" else ():  # anonymous: all to /login/
-            fills += [{**fills[0], name: bad} for bad in MALFORMED]
+            fills += [{**fills[0], name: bad} for bad in MALFORMED.get(converters[name],
+                                                                       MALFORMED["str"])]
         if not names:
             fills = [{}]
         for fill in fills:
@@ -277,15 +282,13 @@ def _crawl(browser, label, offenders, known):
             checks = [("GET", path, None)]
             if fill is fills[0]:
                 checks += [("GET", f"{path}?{q}", None) for q in ODD_QUERIES]
-                checks += [("POST", path, {})]
                 # Real ids with junk beside them, and malformed ids, for each action.
                 hidden_real = {k: sorted(v)[0] for k, v in hidden.items()}
                 for action in [None, *sorted(actions.get(route, ()))]:
                     extra = {"action": action} if action else {}
                     checks += [("POST", path, {**JUNK_FORM, **hidden_real, **extra}),
                                ("POST", path, {**JUNK_FORM, **extra})]
-            elif fill is fills[1] and len(fills) > 1 and not any(
-                    v in MALFORMED for v in fill.values()):
+            else:
                 checks += [("POST", path, JUNK_FORM)]
             for method, url, form in checks:
                 status, _, _ = browser.request(method, url, form)
