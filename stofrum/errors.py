@@ -75,6 +75,7 @@ MESSAGES = {
     "too_many_requests": _("Too many requests. Try again shortly."),
     "csrf_failed": _("The security token of the page is missing or out of date. Reload "
                      "the page and try again."),
+    "too_large": _("The request is larger than the server accepts."),
 }
 
 MESSAGES.update({

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from stofrum.errors import DomainError
+from stofrum.limits import check_date, check_moment
 
 
 def posted_date(value, field: str, *, required: bool = False) -> date | None:
@@ -26,7 +27,7 @@ def posted_date(value, field: str, *, required: bool = False) -> date | None:
         parsed = None
     if parsed is None:
         raise DomainError("invalid_date", status=400, field=field)
-    return parsed
+    return check_date(parsed, field)
 
 
 def posted_moment(value: str | None, field: str) -> datetime | None:
@@ -35,10 +36,14 @@ def posted_moment(value: str | None, field: str) -> datetime | None:
     value = (value or "").strip()
     if not value:
         return None
-    moment = parse_datetime(value)
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
     if moment is None:
         raise DomainError("invalid_date", status=400, field=field)
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return check_moment(moment, field)
 
 
 def or_404(getter, staff, key):

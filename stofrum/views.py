@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -37,4 +38,7 @@ def server_error(request):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django files it as a bad request).
+        return _json_or_page(request, 413, "too_large", "413.html")
     return _json_or_page(request, 400, "invalid_input", "400.html")

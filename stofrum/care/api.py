@@ -7,11 +7,13 @@ from stofrum.api_errors import errors
 from stofrum.care import services
 from stofrum.care.models import Referral
 from stofrum.errors import DomainError
+from stofrum.limits import SaneDate
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Key, Note
 from stofrum.visits.services import get_visit_for
 
 services_router = Router(tags=["care"], auth=staff_auth)
@@ -19,11 +21,11 @@ referrals_router = Router(tags=["care"], auth=staff_auth)
 
 
 class ServiceIn(Schema):
-    site: str
-    kind: str
-    person: str | None = None
-    visit: str | None = None
-    note: str = ""
+    site: Key
+    kind: Key
+    person: Key | None = None
+    visit: Key | None = None
+    note: Note = ""
 
 
 class ServiceOut(Schema):
@@ -37,19 +39,19 @@ class ServiceOut(Schema):
 
 
 class ReferralIn(Schema):
-    person: str
-    target: str
-    site: str | None = None
-    visit: str | None = None
-    note: str = ""
-    follow_up_on: date | None = None
+    person: Key
+    target: Key
+    site: Key | None = None
+    visit: Key | None = None
+    note: Note = ""
+    follow_up_on: SaneDate | None = None
 
 
 class ReferralPatch(Schema):
-    status: str | None = None
-    outcome: str | None = None
-    note: str | None = None
-    follow_up_on: date | None = None
+    status: Key | None = None
+    outcome: Note | None = None
+    note: Note | None = None
+    follow_up_on: SaneDate | None = None
 
 
 class ReferralOut(Schema):

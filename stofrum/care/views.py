@@ -30,7 +30,7 @@ def _subject(request, site):
             person = visit.person
         elif code := (request.POST.get("person") or request.GET.get("person")):
             person = get_person_for(request.user, code)
-    except (DomainError, ValueError):
+    except DomainError:
         raise Http404 from None
     return visit, person
 

@@ -8,11 +8,13 @@ from stofrum.api_errors import errors
 from stofrum.conduct import services
 from stofrum.conduct.models import Quarantine
 from stofrum.errors import InvalidInput
+from stofrum.limits import EventTime, SaneDate
 from stofrum.lookups import at_sites_of
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Key, Note, ShortText
 
 router = Router(tags=["conduct"], auth=staff_auth)
 violations_router = Router(tags=["conduct"], auth=staff_auth)
@@ -20,22 +22,22 @@ person_router = Router(tags=["conduct"], auth=staff_auth)
 
 
 class QuarantineIn(Schema):
-    person: str
-    sites: list[str] | str
-    until: date
-    reason: str
-    starts_on: date | None = None
+    person: Key
+    sites: list[Key] | Key
+    until: SaneDate
+    reason: Note
+    starts_on: SaneDate | None = None
     violation: int | None = None
 
 
 class ExclusionIn(Schema):
-    person: str
-    site: str
-    reason: str
+    person: Key
+    site: Key
+    reason: Note
 
 
 class LiftIn(Schema):
-    reason: str
+    reason: Note
 
 
 class QuarantineOut(Schema):
@@ -44,7 +46,7 @@ class QuarantineOut(Schema):
     kind: str
     sites: list[str] | str
     starts_on: date
-    until: date
+    until: SaneDate
     reason: str
     decided_at: datetime
     lifted_at: datetime | None
@@ -54,13 +56,13 @@ class QuarantineOut(Schema):
 
 
 class ViolationIn(Schema):
-    person: str
-    site: str
-    rule: str = ""  # written out, when rule_ref is absent or "other"
-    description: str
+    person: Key
+    site: Key
+    rule: ShortText = ""  # written out, when rule_ref is absent or "other"
+    description: Note
     # A line of the site's current house rules, "<version id>:<line number>", or "other".
-    rule_ref: str | None = None
-    occurred_at: datetime | None = None
+    rule_ref: Key | None = None
+    occurred_at: EventTime | None = None
     # Also exclude the person from the site for the rest of its day (one transaction).
     exclude_today: bool = False
 

@@ -10,37 +10,39 @@ from stofrum.errors import NotFound
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind
 from stofrum.health.models import Incident
+from stofrum.limits import BirthDate, EventTime
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Key, LongText, Note, ShortText
 from stofrum.visits.services import get_visit_for
 
 router = Router(tags=["health"], auth=staff_auth)
 
 
 class IncidentIn(Schema):
-    site: str
-    kind: str = IncidentKind.UNKNOWN.value
-    visit: str | None = None
-    person: str | None = None
-    started_at: datetime | None = None
+    site: Key
+    kind: Key = IncidentKind.UNKNOWN.value
+    visit: Key | None = None
+    person: Key | None = None
+    started_at: EventTime | None = None
 
 
 class InterventionIn(Schema):
-    kind: str
+    kind: Key
     dose_mg: Decimal | None = None
-    route: str = ""
-    at: datetime | None = None
-    note: str = ""
+    route: Key = ""
+    at: EventTime | None = None
+    note: Note = ""
 
 
 class CloseIn(Schema):
-    outcome: str
-    kind: str | None = None
+    outcome: Key
+    kind: Key | None = None
 
 
 class IncidentPatch(Schema):
-    kind: str
+    kind: Key
 
 
 class InterventionOut(Schema):
@@ -147,15 +149,15 @@ def close(request, incident_id: str, payload: CloseIn):
 
 
 class JournalIn(Schema):
-    cpr: str | None = None
+    cpr: Key | None = None
     fictitious: bool = False
-    birth_date: date | None = None
-    disclosure_consent: str
-    assessment: str
-    treatment: str
-    note: str = ""
-    treated_by: str = ""
-    treated_at: datetime | None = None
+    birth_date: BirthDate | None = None
+    disclosure_consent: Key
+    assessment: LongText
+    treatment: LongText
+    note: Note = ""
+    treated_by: ShortText = ""
+    treated_at: EventTime | None = None
 
 
 class JournalCreated(Schema):
@@ -185,7 +187,7 @@ class JournalOut(Schema):
 
 
 class DisclosureIn(Schema):
-    to_whom: str
+    to_whom: ShortText
 
 
 def _journal(request, journal_id):

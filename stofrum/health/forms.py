@@ -2,18 +2,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stofrum.health.choices import DisclosureConsent
+from stofrum.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 
 PATIENT_ID_CHOICES = [("cpr", _("CPR number")), ("fictitious", _("Fictitious number"))]
 
 
 class JournalForm(forms.Form):
-    treated_by = forms.CharField(label=_("Treated by"), max_length=300)
+    treated_by = forms.CharField(label=_("Treated by"), max_length=SHORT_TEXT_MAX)
     assessment = forms.CharField(label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 4}),
-                                 max_length=10_000)
+                                 max_length=LONG_TEXT_MAX)
     treatment = forms.CharField(label=_("Treatment given"),
-                                widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+                                widget=forms.Textarea(attrs={"rows": 5}), max_length=LONG_TEXT_MAX)
     information_given = forms.CharField(
-        label=_("Information given to the person"), required=False, max_length=10_000,
+        label=_("Information given to the person"), required=False, max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}))
     disclosure_consent = forms.ChoiceField(
         label=_("Consent to disclose to the Region"), choices=DisclosureConsent.choices,
@@ -35,9 +36,10 @@ class JournalForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for showing the full number"), max_length=200)
+    reason = forms.CharField(label=_("Reason for showing the full number"),
+                             max_length=SHORT_TEXT_MAX)
 
 
 class DisclosureForm(forms.Form):
-    to_whom = forms.CharField(label=_("Disclosed to"), max_length=200,
+    to_whom = forms.CharField(label=_("Disclosed to"), max_length=SHORT_TEXT_MAX,
                               initial="Region Hovedstaden")

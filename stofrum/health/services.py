@@ -19,10 +19,12 @@ from stofrum.health.choices import (
     Outcome,
 )
 from stofrum.health.models import Incident, Intervention, Responder
+from stofrum.limits import check_date, check_moment
 from stofrum.live.publish import publish_after_commit
-from stofrum.lookups import at_sites_of
+from stofrum.lookups import at_sites_of, by_pk
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
+from stofrum.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
 
 MAX_NALOXONE_MG = Decimal("10")
 # Times entered afterwards may lie this far before the onset (the onset itself is a guess).
@@ -33,8 +35,8 @@ def get_incident_for(staff, incident_id) -> Incident:
     """The incident if the staff member responds at its site; else `not_found`;
     `forbidden` when their role does not respond to incidents."""
     require_capability(staff, Capability.INCIDENTS_RESPOND)
-    incident = (Incident.objects.select_related("site", "person", "booth", "visit")
-                .filter(pk=incident_id).first())
+    incident = by_pk(Incident.objects.select_related("site", "person", "booth", "visit"),
+                     incident_id)
     if incident is None or not staff.can(Capability.INCIDENTS_RESPOND, incident.site):
         raise NotFound()
     return incident
@@ -57,6 +59,7 @@ def _moment(value, field: str, *, not_before=None):
         return now
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    check_moment(value, field, event=True)
     if value > now + timedelta(minutes=1):
         raise InvalidInput("invalid_input", field=field, reason="in the future")
     if not_before is not None and value < not_before - BACKDATE_LIMIT:
@@ -284,9 +287,8 @@ def get_journal_for(staff, journal_id):
     from stofrum.health.models import JournalRecord
 
     require_capability(staff, Capability.JOURNAL_WRITE)
-    journal = (JournalRecord.objects.select_related("incident", "site", "written_by",
-                                                     "incident__person", "patient")
-               .filter(pk=journal_id).first())
+    journal = by_pk(JournalRecord.objects.select_related(
+        "incident", "site", "written_by", "incident__person", "patient"), journal_id)
     if journal is None or not staff.can(Capability.JOURNAL_WRITE, journal.site):
         raise NotFound()
     return journal
@@ -295,7 +297,7 @@ def get_journal_for(staff, journal_id):
 def _approximate_birth_date(person, birth_date):
     """The birth date for a fictitious number: as told, or 1 July of the birth year."""
     if birth_date is not None:
-        return birth_date
+        return check_date(birth_date, "birth_date", birth=True)
     if person is None:
         raise InvalidInput("invalid_input", field="birth_date",
                            reason="needed for a fictitious number without a person")
@@ -376,7 +378,11 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
                            reason="exactly one of cpr and fictitious")
     if disclosure_consent not in DisclosureConsent.values:
         raise InvalidInput("invalid_input", field="disclosure_consent")
-    assessment, treatment = (assessment or "").strip(), (treatment or "").strip()
+    assessment = clean_text(assessment, "assessment", max_length=LONG_TEXT_MAX)
+    treatment = clean_text(treatment, "treatment", max_length=LONG_TEXT_MAX)
+    information_given = clean_text(information_given, "information_given",
+                                   max_length=LONG_TEXT_MAX)
+    treated_by = clean_text(treated_by, "treated_by", max_length=SHORT_TEXT_MAX)
     if not assessment or not treatment:
         raise InvalidInput("invalid_input", field="assessment" if not assessment
                            else "treatment")
@@ -396,7 +402,7 @@ def write_journal(staff, incident: Incident, *, disclosure_consent: str, assessm
         treated_at=_moment(treated_at or incident.started_at, "treated_at",
                            not_before=incident.started_at),
         assessment=assessment, treatment=treatment,
-        information_given=(information_given or "").strip(),
+        information_given=information_given,
         disclosure_consent=disclosure_consent, patient=patient,
         retain_until=(timezone.localdate(now)
                       + timedelta(days=365 * settings.STOFRUM_JOURNAL_RETENTION_YEARS + 3)),

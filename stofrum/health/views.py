@@ -15,6 +15,7 @@ from stofrum.health import services
 from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
 from stofrum.health.forms import DisclosureForm, JournalForm, RevealForm
 from stofrum.health.models import Incident
+from stofrum.lookups import by_pk
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
 from stofrum.visits.services import get_visit_for
@@ -74,7 +75,10 @@ def incident_view(request, incident_id):
                     dose_mg=request.POST.get("dose_mg") or None,
                     route=request.POST.get("route", ""), note=request.POST.get("note", ""))
             elif action == "correct_time":
-                intervention = incident.interventions.get(pk=request.POST.get("intervention"))
+                intervention = by_pk(incident.interventions.all(),
+                                     request.POST.get("intervention"))
+                if intervention is None:
+                    raise DomainError("invalid_input", status=400, field="intervention")
                 services.correct_intervention_time(
                     request.user, intervention, _parse_time(incident, request.POST["at"]))
             elif action == "set_kind":
@@ -85,7 +89,7 @@ def incident_view(request, incident_id):
                 return redirect("staff:site", slug=incident.site.slug)
         except DomainError as exc:
             messages.error(request, exc.message)
-        except (KeyError, ValueError, incident.interventions.model.DoesNotExist):
+        except (KeyError, ValueError):
             messages.error(request, DomainError("invalid_input").message)
         return redirect("health:incident", incident_id=incident.pk)
     interventions = list(incident.interventions.select_related("recorded_by"))

@@ -13,25 +13,26 @@ from stofrum.people.models import FirstAidAgreement, Person
 from stofrum.people.search import search
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Alias, Key, Signature
 
 router = Router(tags=["persons"], auth=staff_auth)
 SEARCH_CANDIDATES = 50
 
 
 class PersonIn(Schema):
-    alias: str
+    alias: Alias
     birth_year: int
-    gender: str
-    municipality: str
-    site: str
+    gender: Key
+    municipality: Key
+    site: Key
     confirm_new: bool = False
 
 
 class PersonPatch(Schema):
-    alias: str | None = None
+    alias: Alias | None = None
     birth_year: int | None = None
-    gender: str | None = None
-    municipality: str | None = None
+    gender: Key | None = None
+    municipality: Key | None = None
 
 
 class AgreementOut(Schema):
@@ -55,8 +56,8 @@ class PersonOut(Schema):
 
 
 class AgreementIn(Schema):
-    site: str
-    signature: str | None = None
+    site: Key
+    signature: Signature | None = None
     house_rules_shown: bool = False
 
 

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
+from stofrum.text import ALIAS_MAX, SIGNATURE_MAX
 
 
 class RegisterForm(forms.Form):
     alias = forms.CharField(
-        label=_("Name or nickname"), max_length=80,
+        label=_("Name or nickname"), max_length=ALIAS_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
     birth_year = forms.IntegerField(
@@ -28,7 +29,7 @@ class RegisterForm(forms.Form):
 
 class AgreementForm(forms.Form):
     signature = forms.CharField(
-        widget=forms.HiddenInput, required=True,
+        widget=forms.HiddenInput, required=True, max_length=SIGNATURE_MAX,
         error_messages={"required": _("The person signs in the field with a finger or stylus.")},
     )
     house_rules_shown = forms.BooleanField(

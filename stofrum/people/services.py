@@ -2,13 +2,13 @@
 persons gathers several apps: stofrum/desk/services.py)."""
 
 import re
-import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stofrum.audit.services import diff, record, snapshot
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
+from stofrum.lookups import by_pk, clean_key
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
 from stofrum.people.models import FirstAidAgreement, Person
@@ -18,11 +18,12 @@ from stofrum.people.signals import person_changed
 from stofrum.sites.services import current_house_rules, house_rules_label
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
+from stofrum.text import ALIAS_MAX, SIGNATURE_MAX
 
 MIN_BIRTH_YEAR = 1900
-MAX_ALIAS = 80
+MAX_ALIAS = ALIAS_MAX
 SIGNATURE_PREFIX = "data:image/png;base64,"
-MAX_SIGNATURE_BYTES = 300_000
+MAX_SIGNATURE_BYTES = SIGNATURE_MAX
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 EDITABLE_FIELDS = ("alias", "birth_year", "gender", "municipality")
 
@@ -31,12 +32,10 @@ def get_person_for(staff, person_id) -> Person:
     """The person by id or person code, for staff who work at the door; else not found.
     Persons are shared by all sites (a person may use any room)."""
     require_capability(staff, Capability.PERSONS_REGISTER)
-    key = str(person_id).strip()
     qs = Person.objects.select_related("merged_into")
-    try:
-        person = qs.filter(pk=uuid.UUID(key)).first()
-    except ValueError:
-        person = qs.filter(code=key.upper()).first()
+    person = by_pk(qs, person_id)
+    if person is None and (code := clean_key(person_id)) is not None:
+        person = qs.filter(code=code.upper()).first()
     if person is None:
         raise NotFound()
     return person.merged_into if person.merged_into_id else person

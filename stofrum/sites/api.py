@@ -3,6 +3,7 @@ from ninja import Router, Schema
 
 from stofrum.api_errors import errors
 from stofrum.errors import NotFound
+from stofrum.lookups import clean_key
 from stofrum.paging import Rows, paged
 from stofrum.sites.models import Site
 
@@ -63,7 +64,8 @@ def list_sites(request, **kwargs):
 
 @router.get("/{slug}", response={200: SiteOut, **errors(404)}, auth=None)
 def get_site(request, slug: str):
-    site = Site.objects.with_details().filter(slug=slug).first()
+    key = clean_key(slug)
+    site = Site.objects.with_details().filter(slug=key).first() if key else None
     if site is None:
         raise NotFound()
     return site_out(site, timezone.now())

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from stofrum.errors import Forbidden
+from stofrum.lookups import clean_key
 from stofrum.sites.models import Site
 
 
@@ -55,7 +56,8 @@ def get_site_for(staff, slug: str, capability: str) -> Site:
     lacks the capability, 404 for a site they are not a member of (or no such site)."""
     if not staff.can(capability):  # Django's 403: pages and the API answer it alike
         raise PermissionDenied
-    site = Site.objects.filter(slug=slug).first()
+    key = clean_key(slug)
+    site = Site.objects.filter(slug=key).first() if key is not None else None
     if site is None or not staff.can(capability, site):
         raise Http404
     return site

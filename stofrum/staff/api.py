@@ -6,14 +6,15 @@ from stofrum.api_auth import staff_auth
 from stofrum.api_errors import errors
 from stofrum.staff import services
 from stofrum.staff.roles import capabilities_of
+from stofrum.text import Key, ShortText
 
 router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    otp: str | None = None
+    username: Key
+    password: ShortText
+    otp: ShortText | None = None
 
 
 class TokenOut(Schema):

@@ -18,8 +18,11 @@ from stofrum.staff.forms import LoginForm, OtpForm
 
 
 def _next_url(request, default="staff:home") -> str:
+    """Where to go after logging in: a path on this site (never another host, and never a
+    bare word, which `redirect` would take for a view name), else `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, request.is_secure()):
         return target
     return reverse(default)
 

@@ -8,11 +8,13 @@ from pydantic import BaseModel, ConfigDict
 from stofrum.api_auth import require, staff_auth
 from stofrum.api_errors import errors
 from stofrum.errors import InvalidInput, NotFound
+from stofrum.lookups import by_pk
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Booth
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import Key, Note
 from stofrum.visits import services
 from stofrum.visits.board import board_as_json, board_for
 from stofrum.visits.models import Visit
@@ -22,17 +24,17 @@ board_router = Router(tags=["board"], auth=staff_auth)
 
 
 class VisitIn(Schema):
-    person: str
-    site: str
-    substances: list[str]
-    method: str
-    assisted_by: str | None = None
-    assistant_assessment: str = ""
+    person: Key
+    site: Key
+    substances: list[Key]
+    method: Key
+    assisted_by: Key | None = None
+    assistant_assessment: Note = ""
 
 
 class AssistanceIn(Schema):
-    assisted_by: str
-    assistant_assessment: str
+    assisted_by: Key
+    assistant_assessment: Note
 
 
 class CheckoutIn(Schema):
@@ -94,9 +96,9 @@ class VisitOut(Schema):
 
 
 class VisitPatch(Schema):
-    substances: list[str] | None = None
-    method: str | None = None
-    booth: int | str | None = None  # the booth's id (as on the board) or its label
+    substances: list[Key] | None = None
+    method: Key | None = None
+    booth: int | Key | None = None  # the booth's id (as on the board) or its label
 
 
 class _Open(BaseModel):
@@ -239,7 +241,7 @@ def board(request, slug: str):
 def booth_ready(request, slug: str, booth_id: int):
     """A booth is clean again; it takes the first in the queue."""
     site = get_site_for(request.auth, slug, Capability.PERSONS_REGISTER)
-    booth = Booth.objects.filter(site=site, pk=booth_id).select_related("site", "method").first()
+    booth = by_pk(Booth.objects.filter(site=site).select_related("site", "method"), booth_id)
     if booth is None:
         raise NotFound()
     services.booth_ready(request.auth, booth)

@@ -16,10 +16,12 @@ from django.utils import timezone
 from stofrum.audit.services import record
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
 from stofrum.live.publish import publish_after_commit
+from stofrum.lookups import by_pk
 from stofrum.people.models import Person
 from stofrum.sites.models import Booth, Site
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
+from stofrum.text import clean_text
 from stofrum.visits import rules
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
@@ -30,10 +32,7 @@ def get_visit_for(staff, visit_id, capability=Capability.SITE_BOARD) -> Visit:
     """The visit if the staff member may act on its site, else `not_found`; `forbidden`
     when their role lacks `capability`."""
     require_capability(staff, capability)
-    visit = (
-        Visit.objects.select_related("site", "person", "booth", "method")
-        .filter(pk=visit_id).first()
-    )
+    visit = by_pk(Visit.objects.select_related("site", "person", "booth", "method"), visit_id)
     if visit is None or not staff.can(capability, visit.site):
         raise NotFound()
     return visit
@@ -225,6 +224,7 @@ def check_in(staff, person: Person, site, substances, method: str, *,
 
 
 def _check_in(staff, person, site, substance_codes, method_code, assisted_by, assessment):
+    assessment = clean_text(assessment, "assistant_assessment")
     now = timezone.now()
     today = timezone.localdate(now)
     substances = _substances(substance_codes)
@@ -245,7 +245,7 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
                   checked_in_at=now, checked_in_by=staff,
                   queue_number=_next_queue_number(site))
     if assisted_by is not None:
-        visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
+        visit.assisted_by, visit.assistant_assessment = assisted_by, assessment
         visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
     try:
         # The partial unique index is the check: one open visit per person, at any site.
@@ -283,9 +283,10 @@ def add_assistance(staff, visit: Visit, assisted_by: Person, assessment: str) ->
     visit = Visit.objects.select_for_update().select_related("site", "person").get(pk=visit.pk)
     if visit.state not in OPEN_STATES:
         raise Conflict("visit_closed")
+    assessment = clean_text(assessment, "assistant_assessment")
     now = timezone.now()
     rules.check_assistant(visit.site, visit.person, assisted_by, assessment, now)
-    visit.assisted_by, visit.assistant_assessment = assisted_by, assessment.strip()
+    visit.assisted_by, visit.assistant_assessment = assisted_by, assessment
     visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
     mark_stale(visit.site_id, visit.checked_in_at)
     visit.save(update_fields=["assisted_by", "assistant_assessment",
@@ -496,7 +497,7 @@ def _booth_for(site, booth_ref) -> Booth:
         booth_ref = booth_ref.pk
     qs = Booth.objects.filter(site=site, is_active=True).select_related("method")
     if isinstance(booth_ref, int) and not isinstance(booth_ref, bool):
-        booth = qs.filter(pk=booth_ref).first()
+        booth = by_pk(qs, booth_ref)
     else:
         label = str(booth_ref or "").strip()
         booth = qs.filter(label__iexact=label).first() if label else None

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.audit.filters import history_for
 from stofrum.errors import DomainError
+from stofrum.lookups import by_pk
 from stofrum.people.models import Person
 from stofrum.people.search import search
 from stofrum.people.services import get_person_for
@@ -147,8 +148,8 @@ def _visit_action(request, slug, action, success: str = ""):
         if visit.site_id != site.pk:
             raise DomainError("not_found", status=404)
         action(visit)
-    except (DomainError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", _("Not found.")))
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
         if success:
             messages.success(request, success % {"alias": visit.person.alias})
@@ -241,7 +242,7 @@ def leave_queue_view(request, slug):
 @require_POST
 def booth_ready_view(request, slug):
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
-    booth = Booth.objects.filter(site=site, pk=request.POST.get("booth") or 0).first()
+    booth = by_pk(Booth.objects.filter(site=site), request.POST.get("booth"))
     if booth is not None:
         services.booth_ready(request.user, booth)
     return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")

@@ -5,10 +5,12 @@ from ninja import Router, Schema, Status
 from stofrum.api_auth import require, staff_auth
 from stofrum.api_errors import errors
 from stofrum.audit.middleware import client_address
+from stofrum.limits import SaneDate, SaneMoment
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
+from stofrum.text import ComplaintText, Key, LongText, ShortText
 from stofrum.voice import services
 from stofrum.voice.models import CouncilMeeting
 
@@ -26,12 +28,12 @@ council_router = Router(tags=["voice"], auth=staff_auth)
 
 
 class ComplaintIn(Schema):
-    site: str | None = None
-    route: str
-    text: str
+    site: Key | None = None
+    route: Key
+    text: ComplaintText
     anonymous: bool = True
-    signed_as: str = ""
-    person: str | None = None
+    signed_as: ShortText = ""
+    person: Key | None = None
 
 
 class ComplaintReceipt(Schema):
@@ -54,16 +56,16 @@ class ComplaintOut(ComplaintReceipt):
 
 
 class ComplaintPatch(Schema):
-    status: str
-    response: str = ""
+    status: Key
+    response: ComplaintText = ""
 
 
 class SuggestionIn(Schema):
-    site: str
-    kind: str
-    text: str
-    person: str | None = None
-    meeting_at: datetime | None = None
+    site: Key
+    kind: Key
+    text: ComplaintText
+    person: Key | None = None
+    meeting_at: SaneMoment | None = None
 
 
 class SuggestionOut(Schema):
@@ -79,35 +81,35 @@ class SuggestionOut(Schema):
 
 
 class ResponseIn(Schema):
-    response: str
-    meeting_at: datetime | None = None
+    response: ComplaintText
+    meeting_at: SaneMoment | None = None
 
 
 class CouncilIn(Schema):
-    site: str
-    held_on: date
-    agenda: str
-    minutes: str = ""
+    site: Key
+    held_on: SaneDate
+    agenda: LongText
+    minutes: LongText = ""
     attendance_count: int = 0
-    attendees: str = ""
-    decisions: str = ""
-    actions: str = ""
+    attendees: LongText = ""
+    decisions: LongText = ""
+    actions: LongText = ""
 
 
 class CouncilPatch(Schema):
-    held_on: date | None = None
-    agenda: str | None = None
-    minutes: str | None = None
+    held_on: SaneDate | None = None
+    agenda: LongText | None = None
+    minutes: LongText | None = None
     attendance_count: int | None = None
-    attendees: str | None = None
-    decisions: str | None = None
-    actions: str | None = None
+    attendees: LongText | None = None
+    decisions: LongText | None = None
+    actions: LongText | None = None
 
 
 class CouncilOut(Schema):
     id: int
     site: str
-    held_on: date
+    held_on: SaneDate
     agenda: str
     minutes: str
     attendance_count: int

@@ -21,7 +21,7 @@ from stofrum.lookups import by_int_pk
 from stofrum.sites.models import Site
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
-from stofrum.text import LONG_TEXT_MAX, clean_text
+from stofrum.text import COMPLAINT_MAX, LONG_TEXT_MAX, clean_text
 from stofrum.voice.choices import (
     OPEN_COMPLAINT_STATUSES,
     ComplaintRoute,
@@ -30,7 +30,6 @@ from stofrum.voice.choices import (
 )
 from stofrum.voice.models import Complaint, CouncilMeeting, PublicSubmissionWindow, Suggestion
 
-COMPLAINT_MAX = 5000
 SIGNED_AS_MAX = 100
 
 

@@ -33,11 +33,9 @@ def _config(*, coverage: bool, fuzzing: bool) -> dict:
                        "mode": "all", "database": "none",
                        # The bearer token is ours, not one the fuzzer makes up.
                        "with-security-parameters": False,
-                       # NUL bytes (PostgreSQL refuses them in any text, a 500 today) are
-                       # issue 11 finding 2, refused at the edge by helper "edges"
-                       # (stofrum/text.py, input_middleware.py, lookups.clean_key). Once
-                       # that is merged, set this to True: the fuzzing then checks it too.
-                       "allow-x00": False},
+                       # NUL bytes too: PostgreSQL refuses them in any text, so the
+                       # edge refuses them (stofrum/text.py, the NUL middleware, lookups).
+                       "allow-x00": True},
         "phases": {"examples": {"enabled": False}, "stateful": {"enabled": False},
                    "coverage": {"enabled": coverage}, "fuzzing": {"enabled": fuzzing}},
     }
