@@ -35,8 +35,9 @@ SHARED_ERRORS = {
 def declare_shared_errors(document: dict) -> dict:
     """Add to every operation of an OpenAPI document the errors it answers because of its
     input and authentication: 400 when it takes parameters or a body, 413 when it takes a
-    body, 401 when it needs a login (no empty `{}` security requirement), 403 for an unsafe
-    method behind a login (CSRF). A route's own declarations win."""
+    body, 401 and 403 when it needs a login (no empty `{}` security requirement: a role may
+    lack the route's capability, API.md "Access answers"), 403 also for an unsafe method
+    open to both (CSRF). A route's own declarations win."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ErrorOut", ErrorOut.model_json_schema(
         ref_template="#/components/schemas/{model}"))
@@ -51,7 +52,7 @@ def declare_shared_errors(document: dict) -> dict:
             if operation.get("requestBody"):
                 statuses.add(413)
             if security and {} not in security:
-                statuses.add(401)
+                statuses.update((401, 403))
             if security and method.lower() not in ("get", "head", "options"):
                 statuses.add(403)
             # Statuses as the document's keys are: strings (django-ninja uses ints).
