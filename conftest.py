@@ -23,6 +23,35 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+def _flush_passes_sqlite_audit_triggers():
+    """The test database's flush between transactional tests is a DELETE on SQLite, which the
+    audit trail's append-only triggers refuse (PostgreSQL flushes with TRUNCATE, which they
+    let through). Only that flush, and only in tests, lifts them for its own duration."""
+    import importlib
+
+    if connection.vendor != "sqlite":
+        return
+    DatabaseOperations = type(connection.ops)  # noqa: N806
+    triggers = importlib.import_module("stofrum.audit.migrations.0004_sqlite_append_only_trigger")
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with self.connection.cursor() as cursor:
+            for statement in triggers.DROP:
+                cursor.execute(statement)
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                for statement in triggers.CREATE:
+                    cursor.execute(statement)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
+_flush_passes_sqlite_audit_triggers()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness would dominate the suite's run time.

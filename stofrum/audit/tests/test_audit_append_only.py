@@ -1,8 +1,8 @@
 """The audit trail is append-only: the application refuses to change or remove an event,
-and on PostgreSQL so does the database, even for raw SQL."""
+and so does the database (PostgreSQL and SQLite), even for raw SQL."""
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from stofrum.audit.models import AppendOnlyError, AuditEvent
 from stofrum.audit.services import record
@@ -70,7 +70,6 @@ def run_sql(sql: str, params=None) -> None:
         cursor.execute(sql, params)
 
 
-@pytest.mark.postgres
 def test_database_refuses_a_raw_update(event):
     with pytest.raises(DatabaseError, match="append-only"):
         run_sql("UPDATE audit_auditevent SET summary = %s WHERE id = %s",
@@ -79,9 +78,37 @@ def test_database_refuses_a_raw_update(event):
     assert_unchanged(event)
 
 
-@pytest.mark.postgres
 def test_database_refuses_a_raw_delete(event):
     with pytest.raises(DatabaseError, match="append-only"):
         run_sql("DELETE FROM audit_auditevent")
 
     assert_unchanged(event)
+
+
+def test_database_refuses_an_update_the_model_guard_misses(event):
+    # _base_manager bypasses the queryset guard; the database still refuses.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        models.QuerySet(AuditEvent).filter(pk=event.pk).update(summary="rewritten")
+
+    assert_unchanged(event)
+
+
+def test_database_refuses_a_delete_the_model_guard_misses(event):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        models.QuerySet(AuditEvent).filter(pk=event.pk)._raw_delete(connection.alias)
+
+    assert_unchanged(event)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_database_flush_still_empties_the_trail():
+    # Flushing between transactional tests deletes rows on SQLite (TRUNCATE on PostgreSQL);
+    # the root conftest lets only that flush past the triggers.
+    record(None, "test.flushed")
+    from django.core.management import call_command
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert not AuditEvent.objects.exists()
+    record(None, "test.after_flush")
+    with pytest.raises(DatabaseError, match="append-only"):
+        run_sql("DELETE FROM audit_auditevent")
