@@ -3,6 +3,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from ninja import Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.api_errors import errors
@@ -11,6 +12,7 @@ from stofrum.health import services
 from stofrum.health.choices import IncidentKind
 from stofrum.health.models import Incident
 from stofrum.limits import BirthDate, EventTime
+from stofrum.no_store import no_store, no_store_router
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for
 from stofrum.staff.roles import Capability
@@ -200,6 +202,7 @@ def _journal(request, journal_id):
 
 @router.post("/{incident_id}/journal",
              response={201: JournalCreated, **errors(404, 409, 422)})
+@decorate_view(no_store)
 def write_journal(request, incident_id: str, payload: JournalIn):
     """Health staff write the journal: exactly one of `cpr` and `fictitious`."""
     require(request, Capability.JOURNAL_WRITE)
@@ -213,7 +216,7 @@ def write_journal(request, incident_id: str, payload: JournalIn):
                         "fictitious": journal.patient.fictitious})
 
 
-journal_router = Router(tags=["health"], auth=staff_auth)
+journal_router = no_store_router(Router(tags=["health"], auth=staff_auth))
 
 
 @journal_router.get("/{journal_id}", response={200: JournalOut, **errors(404, 422)})

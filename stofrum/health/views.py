@@ -16,6 +16,7 @@ from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute
 from stofrum.health.forms import DisclosureForm, JournalForm, RevealForm
 from stofrum.health.models import Incident
 from stofrum.lookups import by_pk
+from stofrum.no_store import no_store
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
 from stofrum.visits.services import get_visit_for
@@ -123,6 +124,7 @@ def _journal(request, journal_id):
     return or_404(services.get_journal_for, request.user, journal_id)
 
 
+@no_store
 @staff_required(Capability.JOURNAL_WRITE)
 def write_journal_view(request, incident_id):
     """Health staff write the journal after treatment (CPR or a fictitious number)."""
@@ -171,6 +173,7 @@ def write_journal_view(request, incident_id):
     }, status=status)
 
 
+@no_store
 @staff_required(Capability.JOURNAL_WRITE)
 def journal_view(request, journal_id):
     """The record, CPR masked; revealing it is an explicit, audited action with a reason."""
@@ -208,6 +211,7 @@ def journal_view(request, journal_id):
     })
 
 
+@no_store
 @staff_required(Capability.JOURNAL_WRITE)
 def journal_extract_view(request, journal_id):
     """A printable extract for the Region, only when the person consented (audited read)."""
