@@ -142,7 +142,9 @@ STOFRUM_IDLE_SECONDS = envint("STOFRUM_IDLE_SECONDS", 0, minimum=0)
 # How long a browser keeps showing its sites' alarms on the lock screen after the last
 # staff page it showed (stofrum/live/terminal.py).
 STOFRUM_TERMINAL_HOURS = envint("STOFRUM_TERMINAL_HOURS", 12, minimum=1)
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# A staff session ends this many hours after its login, however active.
+STOFRUM_SESSION_HOURS = envint("STOFRUM_SESSION_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = STOFRUM_SESSION_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

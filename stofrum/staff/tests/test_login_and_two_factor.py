@@ -145,3 +145,25 @@ def test_guessing_codes_is_throttled(client, cast):
     client.post("/login/verify/", {"otp": "000000"})
     r = client.post("/login/verify/", {"otp": code_for(confirmed_device(staff))})
     assert r.status_code == 400  # even the right code waits out the delay
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_active(client, cast, settings,
+                                                                   monkeypatch):
+    from stofrum.staff import middleware
+
+    settings.STOFRUM_SESSION_HOURS = 12
+    log_in(client, cast["reception"].username)
+    assert client.get("/staff/").status_code == 200
+    started = client.session[middleware.LOGIN_AT_KEY]
+    # Active a moment ago, so never idle: only the lifetime can end it.
+    session = client.session
+    session[LAST_SEEN_KEY] = started + (12 * 60 - 1) * 60
+    session.save()
+    monkeypatch.setattr(middleware, "clock", lambda: started + (12 * 60 - 1) * 60 + 30)
+    assert client.get("/staff/").status_code == 200
+    monkeypatch.setattr(middleware, "clock", lambda: started + 12 * 3600 + 60)
+    r = client.get("/staff/")
+    assert r.status_code == 302 and r["Location"].startswith("/login/")
+    event = AuditEvent.objects.filter(action="staff.logout").latest("at")
+    assert event.summary == "session_lifetime"
+    assert client.get("/staff/").status_code == 302
