@@ -246,7 +246,9 @@ NINJA_PAGINATION_CLASS = "stofrum.paging.DatabasePaging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Control characters in a message are escaped: one record, one line (stofrum/log_format.py).
+    "formatters": {"plain": {"class": "stofrum.log_format.EscapingFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("STOFRUM_LOG_LEVEL", "INFO")},
     "loggers": {

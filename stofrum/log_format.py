@@ -1,0 +1,30 @@
+"""Log lines cannot be forged: control characters in a record's message (a request path with
+`%0A`, say) are written escaped, so that every record is one line."""
+
+import logging
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    r"""`text` with each control character as an escape (`\n`, `\r`, `\t`, `\xNN`, `\uNNNN`)."""
+    def escaped(match):
+        char = match.group()
+        if char in _NAMED:
+            return _NAMED[char]
+        code = ord(char)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escaped, text)
+
+
+class EscapingFormatter(logging.Formatter):
+    """A formatter whose message (after its arguments are filled in) has its control
+    characters escaped; a traceback after it keeps its own lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        safe = logging.makeLogRecord(record.__dict__)
+        safe.msg, safe.args = escape_controls(record.getMessage()), None
+        return super().format(safe)
