@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from stofrum.errors import MESSAGES
 from stofrum.live.bus import get_bus
 from stofrum.staff.access import is_fully_authenticated
-from stofrum.staff.middleware import LAST_SEEN_KEY, idle_seconds
+from stofrum.staff.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY, idle_seconds, session_seconds
 from stofrum.staff.models import ApiToken
 from stofrum.staff.roles import Capability
 
@@ -144,8 +144,12 @@ def still_allowed(grant: Grant) -> bool:
         store = import_module(settings.SESSION_ENGINE).SessionStore(grant.session_key)
         if str(store.get(SESSION_KEY)) != str(staff.pk):
             return False  # logged out, or the session now belongs to someone else
-        last_seen = store.get(LAST_SEEN_KEY)
-        return last_seen is None or time.time() - last_seen <= idle_seconds()
+        # The session's idle time and its absolute lifetime end the stream as they end
+        # the pages (staff.middleware).
+        now, last_seen, login_at = time.time(), store.get(LAST_SEEN_KEY), store.get(LOGIN_AT_KEY)
+        if login_at is not None and now - login_at > session_seconds():
+            return False
+        return last_seen is None or now - last_seen <= idle_seconds()
     finally:
         release_db_connections()
 

@@ -270,3 +270,22 @@ def test_only_the_sites_leader_or_an_administrator_manages_wall_screens(cast, si
     with pytest.raises(DomainError) as bad:
         create_wall_screen(cast["leader"], sites["h17"], " " * 3)
     assert bad.value.code == "invalid_input"
+
+
+def test_a_stream_ends_with_the_sessions_absolute_lifetime(door, client, login, sites):
+    """An open board stream outlives neither the idle time nor the session's lifetime
+    (STOFRUM_SESSION_HOURS), however active the page is."""
+    import time
+
+    from stofrum.live.views import Grant, still_allowed
+    from stofrum.staff.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY, session_seconds
+
+    login(door)
+    client.get("/staff/")
+    session = client.session
+    grant = Grant(door.pk, (sites["h17"].pk,), ("h17",), session_key=session.session_key)
+    assert still_allowed(grant)
+    session[LAST_SEEN_KEY] = time.time()
+    session[LOGIN_AT_KEY] = time.time() - session_seconds() - 1
+    session.save()
+    assert not still_allowed(grant)
