@@ -26,11 +26,6 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def nurse(make_staff):
-    return make_staff("health", ["h17"], username="nurse")
-
-
-@pytest.fixture
 def new_incident(door, sites, make_person):
     def make(alias="Key Karl"):
         visit = check_in(door, make_person(alias=alias, birth_year=1980), sites["h17"],

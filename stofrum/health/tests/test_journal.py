@@ -13,11 +13,6 @@ REAL_CPR = "070380-1234"  # 7 March 1980, 7th digit 1: the 1900s
 
 
 @pytest.fixture
-def nurse(make_staff):
-    return make_staff("health", ["h17"], username="nurse")
-
-
-@pytest.fixture
 def incident(door, sites, make_person):
     visit = check_in(door, make_person(alias="Journal Jens", birth_year=1980), sites["h17"],
                      ["heroin"], "injection")

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from stofrum.health.tests.test_journal import REAL_CPR, incident, nurse, write  # noqa: F401
+from stofrum.health.tests.test_journal import REAL_CPR, incident, write  # noqa: F401
 from stofrum.staff.models import ApiToken
 
 
