@@ -23,33 +23,33 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-def _flush_passes_sqlite_audit_triggers():
+def _flush_passes_sqlite_append_only_triggers():
     """The test database's flush between transactional tests is a DELETE on SQLite, which the
-    audit trail's append-only triggers refuse (PostgreSQL flushes with TRUNCATE, which they
-    let through). Only that flush, and only in tests, lifts them for its own duration."""
-    import importlib
-
+    append-only triggers (audit trail, health journal) refuse; PostgreSQL flushes with
+    TRUNCATE, which they let through. Only that flush, and only in tests, lifts every
+    trigger for its own duration and puts each back exactly as the migrations left it."""
     if connection.vendor != "sqlite":
         return
     DatabaseOperations = type(connection.ops)  # noqa: N806
-    triggers = importlib.import_module("stofrum.audit.migrations.0004_sqlite_append_only_trigger")
     original = DatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
         with self.connection.cursor() as cursor:
-            for statement in triggers.DROP:
-                cursor.execute(statement)
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            triggers = cursor.fetchall()
+            for name, _sql in triggers:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
         try:
             original(self, sql_list)
         finally:
             with self.connection.cursor() as cursor:
-                for statement in triggers.CREATE:
-                    cursor.execute(statement)
+                for _name, sql in triggers:
+                    cursor.execute(sql)
 
     DatabaseOperations.execute_sql_flush = execute_sql_flush
 
 
-_flush_passes_sqlite_audit_triggers()
+_flush_passes_sqlite_append_only_triggers()
 
 
 @pytest.fixture(autouse=True)

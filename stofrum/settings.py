@@ -185,7 +185,8 @@ STOFRUM_SUPPRESS_BELOW = envint("STOFRUM_SUPPRESS_BELOW", 5, minimum=1)
 # A complaint should be answered within this many days (leaders see the overdue ones).
 STOFRUM_COMPLAINT_ANSWER_DAYS = envint("STOFRUM_COMPLAINT_ANSWER_DAYS", 28, minimum=1)
 # The public complaint form: at most this many complaints per client address per hour.
-# The address is only held, hashed, in the cache for that hour; it is never stored.
+# The address is only held hashed (keyed), for that hour (voice.PublicSubmissionWindow);
+# apply_retention sweeps windows that are over.
 STOFRUM_COMPLAINT_RATE_LIMIT = envint("STOFRUM_COMPLAINT_RATE_LIMIT", 5, minimum=1)
 
 # The incident screen reminds staff when this long has passed since the last naloxone
@@ -195,6 +196,11 @@ STOFRUM_NALOXONE_REDOSE_SECONDS = envint("STOFRUM_NALOXONE_REDOSE_SECONDS", 150,
 # Health records are kept at least 10 years after the last entry (Danish rules on patient
 # records, journalføringsbekendtgørelsen); each record carries its keep-until date.
 STOFRUM_JOURNAL_RETENTION_YEARS = envint("STOFRUM_JOURNAL_RETENTION_YEARS", 10, minimum=10)
+# `manage.py apply_retention` (daily): a person with no activity (visit, service, violation,
+# quarantine, ...) for this many years is anonymised; client addresses in the audit trail
+# and the login lock-out tables are removed after this many days.
+STOFRUM_INACTIVE_YEARS = envint("STOFRUM_INACTIVE_YEARS", 5, minimum=1)
+STOFRUM_ADDRESS_DAYS = envint("STOFRUM_ADDRESS_DAYS", 90, minimum=1)
 # A journal not written this many hours after the incident's onset is shown as overdue
 # (health staff's home page and the board).
 STOFRUM_JOURNAL_DUE_HOURS = envint("STOFRUM_JOURNAL_DUE_HOURS", 24, minimum=1)

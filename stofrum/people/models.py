@@ -12,6 +12,9 @@ from stofrum.people.folding import fold, fold_loose
 # No 0/O, 1/I/L: codes are read aloud and typed at the door.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
+# What an anonymised person's alias becomes (`manage.py apply_retention`): the same for
+# everyone, and never in the search keys, so it finds no one.
+ANONYMISED_ALIAS = "anonymiseret"
 
 
 def new_person_code() -> str:
@@ -45,6 +48,10 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # Set when apply_retention anonymised the person after STOFRUM_INACTIVE_YEARS without
+    # activity: the alias is replaced, the links (and so the statistics) stay.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True,
+                                         editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -57,9 +64,14 @@ class Person(models.Model):
         return f"{self.alias} ({self.code})"
 
     def save(self, *args, **kwargs):
-        self.alias_folded = fold(self.alias)
-        self.alias_loose = fold_loose(self.alias)
+        indexed = "" if self.is_anonymised else self.alias
+        self.alias_folded = fold(indexed)
+        self.alias_loose = fold_loose(indexed)
         super().save(*args, **kwargs)
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None and self.alias == ANONYMISED_ALIAS
 
     @property
     def municipality_label(self) -> str:

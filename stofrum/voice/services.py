@@ -101,11 +101,24 @@ def _rate_key(client_address: str) -> str:
                     hashlib.sha256).hexdigest()
 
 
+def _window_start(now):
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def sweep_submission_windows(now=None) -> int:
+    """Delete the rate-limit windows (hashed client addresses) whose hour is over; the
+    count deleted. Each public complaint sweeps them, and so does the daily
+    `apply_retention`, so that none outlives its hour by more than a day when no one
+    writes."""
+    window = _window_start(now or timezone.now())
+    return PublicSubmissionWindow.objects.filter(window_start__lt=window).delete()[0]
+
+
 def _check_public_rate(client_address: str | None) -> None:
     """At most STOFRUM_COMPLAINT_RATE_LIMIT public complaints per address per hour."""
     now = timezone.now()
-    window = now.replace(minute=0, second=0, microsecond=0)
-    PublicSubmissionWindow.objects.filter(window_start__lt=window).delete()
+    window = _window_start(now)
+    sweep_submission_windows(now)
     key = _rate_key(client_address)
     PublicSubmissionWindow.objects.get_or_create(key=key, window_start=window)
     PublicSubmissionWindow.objects.filter(key=key, window_start=window).update(
