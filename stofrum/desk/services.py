@@ -151,7 +151,7 @@ def _delete_journals(today: date) -> tuple[int, int]:
     return deleted, len(unused)
 
 
-def inactive_persons(today: date):
+def _inactive_persons(today: date):
     """Persons not yet anonymised with no activity on or after the day STOFRUM_INACTIVE_YEARS
     before `today`: registered, visited (or assisted a visit), signed an agreement, were
     given a service, referred, recorded for a violation, under a quarantine (or one that
@@ -185,7 +185,7 @@ def _anonymise_persons(today: date) -> int:
     search keys), the drawn signatures of their first-aid agreements and the names they
     signed complaints with are cleared. Birth year, gender, municipality and every link
     stay, so the statistics stay the same. Audited per person without the alias."""
-    persons = list(inactive_persons(today).select_for_update(of=("self",))
+    persons = list(_inactive_persons(today).select_for_update(of=("self",))
                    .select_related("created_site").order_by("pk"))
     now = timezone.now()
     for chunk in _chunks([p.pk for p in persons]):
