@@ -7,8 +7,10 @@ from stofrum.audit.context import current
 from stofrum.audit.models import AuditEvent
 
 # Field names whose values never enter the audit trail; only the fact that they changed.
+# A person's alias is one of them: apply_retention anonymises persons, and the append-only
+# trail could never forget an alias it held.
 SENSITIVE_FIELDS = frozenset(
-    {"password", "cpr", "cpr_ciphertext", "cpr_hash", "signature", "token", "key",
+    {"alias", "alias_folded", "alias_loose", "password", "cpr", "cpr_ciphertext", "cpr_hash", "signature", "token", "key",
      "key_hash", "secret", "otp", "key_hex"}
 )
 MASK = "***"

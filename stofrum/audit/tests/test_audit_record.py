@@ -17,10 +17,10 @@ SECRETS = {
 
 
 def test_sensitive_values_are_masked_and_the_rest_kept(db):
-    event = record(None, "test.masking", changes={**SECRETS, "alias": "Bjørn"})
+    event = record(None, "test.masking", changes={**SECRETS, "alias": "Bjørn", "birth_year": 1980})
 
     stored = AuditEvent.objects.get(pk=event.pk).changes
-    assert stored == {**dict.fromkeys(SECRETS, MASK), "alias": "Bjørn"}
+    assert stored == {**dict.fromkeys(SECRETS, MASK), "alias": MASK, "birth_year": 1980}
 
 
 def test_sensitive_values_are_masked_in_before_and_after_pairs(db):
@@ -30,7 +30,7 @@ def test_sensitive_values_are_masked_in_before_and_after_pairs(db):
     event = record(None, "test.masking", changes=changes)
 
     stored = AuditEvent.objects.get(pk=event.pk).changes
-    assert stored == {**{f: [MASK, MASK] for f in SECRETS}, "alias": ["Bo", "Bodil"]}
+    assert stored == {**{f: [MASK, MASK] for f in SECRETS}, "alias": [MASK, MASK]}
     written = json.dumps(stored)
     assert not any(value in written for value in SECRETS.values())
 
