@@ -183,3 +183,23 @@ def test_concurrent_writers_make_one_chain_without_a_fork():
     seqs = sorted(AuditEvent.objects.values_list("seq", flat=True))
     assert seqs == list(range(1, 13))
     assert verify_chain().whole
+
+
+def test_the_key_file_is_made_once_readable_by_its_owner_only(settings, tmp_path):
+    settings.STOFRUM_AUDIT_KEY = ""
+    settings.STOFRUM_AUDIT_KEY_FILE = str(tmp_path / "keys" / "audit.key")
+
+    first = chain.key()
+
+    path = tmp_path / "keys" / "audit.key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert len(first) == 64 and chain.key() == first
+    assert [p.name for p in path.parent.iterdir()] == ["audit.key"]
+
+
+def test_a_short_key_is_refused(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.STOFRUM_AUDIT_KEY = "too short"
+    with pytest.raises(ImproperlyConfigured):
+        chain.key()
