@@ -203,3 +203,31 @@ def test_a_short_key_is_refused(settings):
     settings.STOFRUM_AUDIT_KEY = "too short"
     with pytest.raises(ImproperlyConfigured):
         chain.key()
+
+
+def _audit_checks(deploy: bool = True):
+    from django.core import checks as django_checks
+
+    return [m.id for m in django_checks.run_checks(include_deployment_checks=deploy)
+            if m.id.startswith("stofrum.audit.")]
+
+
+def test_check_deploy_names_an_unusable_or_misplaced_key(settings, tmp_path):
+    settings.STOFRUM_AUDIT_KEY = ""
+    settings.STOFRUM_AUDIT_KEY_FILE = str(tmp_path / "etc" / "audit.key")
+    assert _audit_checks() == []  # not made yet: the first audit event makes it
+    chain.key()
+    assert _audit_checks() == []
+    (tmp_path / "etc" / "audit.key").write_text("short\n")
+    assert _audit_checks() == ["stofrum.audit.E001"]
+    settings.STOFRUM_AUDIT_KEY = "x" * 31
+    assert _audit_checks() == ["stofrum.audit.E001"]
+    # among the checks the served app runs before it starts (stofrum/asgi.py)
+    from django.core import checks as django_checks
+
+    assert "stofrum.audit.E001" in [m.id for m in django_checks.run_checks(
+        tags=["stofrum_startup"], include_deployment_checks=True)]
+    settings.STOFRUM_AUDIT_KEY = ""
+    settings.STOFRUM_AUDIT_KEY_FILE = str(settings.VAR_DIR / "audit.key")
+    assert _audit_checks() == ["stofrum.audit.W001"]
+    assert _audit_checks(deploy=False) == []
