@@ -212,7 +212,7 @@ def _audit_checks(deploy: bool = True):
             if m.id.startswith("stofrum.audit.")]
 
 
-def test_check_deploy_names_an_unusable_or_misplaced_key(settings, tmp_path):
+def test_check_deploy_names_an_unusable_or_misplaced_key(db, settings, tmp_path):
     settings.STOFRUM_AUDIT_KEY = ""
     settings.STOFRUM_AUDIT_KEY_FILE = str(tmp_path / "etc" / "audit.key")
     assert _audit_checks() == []  # not made yet: the first audit event makes it
