@@ -47,6 +47,12 @@ def test_the_app_role_gets_what_it_needs_and_no_more(role):
         assert privileges(role, "visits_visit") == set(FULL)
         assert privileges(role, "django_session") == set(FULL)
     assert set(RESTRICTED) <= set(connection.introspection.table_names())
+    # a table made after the grant is out of reach until it runs again
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE audit_later_table (id int)")
+    assert privileges(role, "audit_later_table") == set()
+    call_command("grant_app_role", role, stdout=StringIO())
+    assert privileges(role, "audit_later_table") == set(FULL)
 
 
 @pytest.mark.postgres
@@ -56,6 +62,10 @@ def test_a_role_that_could_act_as_the_owner_is_refused(role):
         owner = cursor.fetchone()[0]
     with pytest.raises(CommandError, match="superuser, or owns the tables"):
         call_command("grant_app_role", owner)
+    with connection.cursor() as cursor:
+        cursor.execute(f"GRANT {owner} TO {role}")  # may act as the owner
+    with pytest.raises(CommandError, match="superuser, or owns the tables"):
+        call_command("grant_app_role", role)
     with pytest.raises(CommandError, match="no role stofrum_nobody_here"):
         call_command("grant_app_role", "stofrum_nobody_here")
     with pytest.raises(CommandError, match="lower-case"):
