@@ -118,7 +118,8 @@ def walk(rows, secret: bytes, anchor: tuple[int, str] | None = None) -> Verdict:
         if not hmac.compare_digest(row_hash(secret, seq, previous, row), row["chain_hash"]):
             return Verdict(count, expected - 1, previous, problem=(
                 f"event id {row['id']} (row #{seq}) was changed or forged: its hash does not "
-                "match its content and the row before it"))
+                "match its content and the row before it"
+                + (" (or this is not the key the trail was written with)" if seq == 1 else "")))
         if anchor is not None and seq == anchor[0] and row["chain_hash"] != anchor[1]:
             return Verdict(count, seq - 1, previous, problem=(
                 f"event id {row['id']} (row #{seq}) is not the row anchored there"))
