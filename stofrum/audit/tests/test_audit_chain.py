@@ -154,7 +154,8 @@ def test_blanking_client_addresses_keeps_the_chain(trail):
 def test_another_key_cannot_vouch_for_the_trail(trail, settings):
     settings.STOFRUM_AUDIT_KEY = "another key, at least thirty-two characters long"
 
-    assert "row #1" in verify_chain().problem
+    problem = verify_chain().problem
+    assert "(row #1)" in problem and "not the key the trail was written with" in problem
 
 
 def test_the_hash_covers_each_hashed_field():
