@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,10 +238,12 @@ def bare_sql_check_in(staff, site):
     """The floor: the same work as check_in, as hand-written SQL in one transaction."""
     import psycopg
 
+    from stofrum.audit import chain
     from stofrum.people.models import Person
     from stofrum.sites.models import IntakeMethod
     from stofrum.visits.models import Substance
 
+    secret = chain.key()
     method_id = IntakeMethod.objects.get(code="injection").pk
     heroin = Substance.objects.get(code="heroin").pk
     ids = list(Person.objects.values_list("pk", flat=True))
@@ -268,11 +270,22 @@ def bare_sql_check_in(staff, site):
                 [visit, person, site.pk, method_id, free, staff.pk])
             conn.execute("INSERT INTO visits_visit_substances (visit_id, substance_id) "
                          "VALUES (%s, %s)", [visit, heroin])
+            # the audit event as the next link of the hash chain (stofrum/audit/chain.py)
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])
+            last = conn.execute("SELECT seq, chain_hash FROM audit_auditevent WHERE seq IS "
+                                "NOT NULL ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, previous = (last[0] + 1, last[1]) if last else (1, "")
+            content = {"at": datetime.now(UTC), "actor_id": staff.pk,
+                       "actor_username": "bench", "action": "visits.checked_in",
+                       "object_type": "visits.visit", "object_id": str(visit),
+                       "site_id": site.pk, "request_id": "", "summary": "", "changes": {}}
             conn.execute(
                 "INSERT INTO audit_auditevent (at, actor_id, actor_username, action, "
-                "object_type, object_id, site_id, request_id, summary, changes) VALUES "
-                "(now(), %s, 'bench', 'visits.checked_in', 'visits.visit', %s, %s, '', '', "
-                "'{}')", [staff.pk, str(visit), site.pk])
+                "object_type, object_id, site_id, request_id, summary, changes, seq, "
+                "chain_hash) VALUES (%s, %s, 'bench', 'visits.checked_in', 'visits.visit', "
+                "%s, %s, '', '', '{}', %s, %s)",
+                [content["at"], staff.pk, str(visit), site.pk, seq,
+                 chain.row_hash(secret, seq, previous, content)])
 
     return operation
 

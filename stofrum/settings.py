@@ -211,6 +211,13 @@ STOFRUM_JOURNAL_DUE_HOURS = envint("STOFRUM_JOURNAL_DUE_HOURS", 24, minimum=1)
 STOFRUM_CPR_KEY = envstr("STOFRUM_CPR_KEY")
 STOFRUM_CPR_KEY_FILE = envstr("STOFRUM_CPR_KEY_FILE", str(VAR_DIR / "cpr.key"))
 
+# The audit trail's hash chain key never lives in the database either (a database superuser
+# could otherwise recompute the chain): STOFRUM_AUDIT_KEY (at least 32 characters), else the
+# file STOFRUM_AUDIT_KEY_FILE, made once (mode 0600) when missing; in production outside
+# var/, e.g. /etc/stofrum/audit.key (README "The audit trail").
+STOFRUM_AUDIT_KEY = envstr("STOFRUM_AUDIT_KEY")
+STOFRUM_AUDIT_KEY_FILE = envstr("STOFRUM_AUDIT_KEY_FILE", str(VAR_DIR / "audit.key"))
+
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

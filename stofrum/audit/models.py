@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stofrum.lookups import at_sites_of
@@ -28,11 +29,13 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One thing that happened: who, when, what, to which object, from where.
 
-    Append-only: the application has no update or delete path, and on PostgreSQL a trigger
-    refuses UPDATE and DELETE (migration 0002).
+    Append-only: the application has no update or delete path, and a trigger refuses UPDATE
+    and DELETE (migrations 0003, 0004). Each event is a link of a hash chain (`seq`,
+    `chain_hash`: stofrum/audit/chain.py), written only by `services.record`.
     """
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by `record` before the hash is taken (not auto_now_add, which sets it on save).
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -58,6 +61,10 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("request id"), max_length=32, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The chain: 1, 2, 3, ... and HMAC-SHA256 of this row's content and the previous hash.
+    seq = models.PositiveBigIntegerField(_("sequence number"), null=True, unique=True,
+                                         editable=False)
+    chain_hash = models.CharField(_("chain hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,8 +1,10 @@
 """Writing the audit trail. Every use case calls `record` inside its own transaction, so
 the event and the change commit (or roll back) together."""
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
+from stofrum.audit import chain
 from stofrum.audit.context import current
 from stofrum.audit.models import AuditEvent
 
@@ -89,7 +91,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_obj = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor_obj,
         actor_username=getattr(actor_obj, "username", "") or "",
         action=action,
@@ -101,3 +103,45 @@ def record(
         summary=summary[:300],
         changes=changes or {},
     )
+    with transaction.atomic():
+        _append_to_chain(event)
+    return event
+
+
+def _append_to_chain(event: AuditEvent) -> None:
+    """Seal `event` as the chain's next link and insert it. One writer at a time: on
+    PostgreSQL a transaction-scoped advisory lock (held until commit, so the next writer
+    reads this row as the last), on SQLite the IMMEDIATE transaction's write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])
+    last = (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
+            .values_list("seq", "chain_hash").first())
+    seq, previous = (last[0] + 1, last[1]) if last else (1, "")
+    event.at = timezone.now()
+    content = {field: getattr(event, field) for field in chain.HASHED_FIELDS}
+    event.seq = seq
+    event.chain_hash = chain.row_hash(chain.key(), seq, previous, content)
+    event.save(force_insert=True)
+
+
+def verify_chain(anchor: tuple[int, str] | None = None) -> chain.Verdict:
+    """Walk the whole audit trail in chain order (streamed, constant memory) and say whether
+    it is whole: every row #1..N present, each hash matching its content and the row before
+    it, no row outside the chain, and (given an `anchor` SEQ:HASH noted earlier outside the
+    database) the trail still reaching it. Reads only, and takes no lock: on SQLite a
+    transaction would hold the write lock for the whole walk, so none is opened; the walk
+    is one query (one snapshot)."""
+    secret = chain.key()
+    rows = (AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
+            .values("id", "seq", "chain_hash", *chain.HASHED_FIELDS)
+            .iterator(chunk_size=2000))
+    verdict = chain.walk(rows, secret, anchor)
+    if verdict.whole:
+        outside = (AuditEvent.objects.filter(seq__isnull=True).order_by("id")
+                   .values_list("id", flat=True).first())
+        if outside is not None:
+            verdict = chain.Verdict(verdict.rows, verdict.last_seq, verdict.last_hash,
+                                    problem=f"event id {outside} is outside the chain "
+                                            "(written past the application)")
+    return verdict

@@ -61,7 +61,7 @@ SQLITE_DROP = [
 class Migration(migrations.Migration):
     dependencies = [
         ("health", "0004_one_open_incident_per_visit"),
-        ("audit", "0005_retention_pass"),
+        ("audit", "0006_retention_pass"),
     ]
 
     operations = [postgresql_only(POSTGRES_CREATE, POSTGRES_DROP),

@@ -52,7 +52,8 @@ $$ LANGUAGE plpgsql;
 
 MARKER_TABLE = "stofrum_retention_pass"
 KEPT_COLUMNS = ("id", "at", "actor_id", "actor_username", "action", "object_type",
-                "object_id", "site_id", "request_id", "summary", "changes")
+                "object_id", "site_id", "request_id", "summary", "changes", "seq",
+                "chain_hash")
 _UNCHANGED = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in KEPT_COLUMNS)
 
 SQLITE_CREATE = [
@@ -76,7 +77,7 @@ SQLITE_DROP = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0004_sqlite_append_only_trigger")]
+    dependencies = [("audit", "0005_hash_chain")]
 
     operations = [postgresql_only(POSTGRES_CREATE, POSTGRES_DROP),
                   sqlite_only(SQLITE_CREATE, SQLITE_DROP)]
