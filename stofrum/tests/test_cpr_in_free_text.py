@@ -165,6 +165,21 @@ def test_the_api_refuses_a_cpr_number_in_free_text_and_writes_nothing(
     _nowhere(number)
 
 
+def test_a_refused_cpr_number_reaches_no_log(api_as, world, client, login, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        api_as(world["door"]).post("/services", {"site": "h17", "kind": "wound_care",
+                                                 "note": _said(CPR)})
+        login(world["door"])
+        client.post("/staff/sites/h17/suggestions", {"kind": "criticism", "text": _said(CPR)})
+        client.post("/complaints/", {"route": "leader", "text": _said(DIGITS),
+                                     "anonymous": "1"}, REMOTE_ADDR="203.0.113.23")
+    assert any("/api/v1/services" in r.getMessage() for r in caplog.records)
+    for needle in (CPR, DIGITS, "070380"):
+        assert needle not in caplog.text
+
+
 def test_ordinary_numbers_in_free_text_are_kept(api_as, world):
     note = "Ring 12 34 56 78 kl. 14.30 d. 12-05-2026, betalt 1.250 kr, sag 2026-0042"
     r = api_as(world["door"]).post("/services", {"site": "h17", "kind": "wound_care",
