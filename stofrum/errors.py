@@ -111,6 +111,9 @@ MESSAGES.update({
 MESSAGES.update({
     "text_required": _("Please write something."),
     "text_too_long": _("The text is too long."),
+    "cpr_in_free_text": _("The text looks like it holds a CPR number. A CPR number belongs "
+                          "only in the CPR field of the health journal, where it is kept "
+                          "encrypted: remove it from the text."),
     "unknown_service_kind": _("Unknown kind of service."),
     "unknown_referral_target": _("Unknown referral target."),
     "invalid_status_change": _("The referral cannot move to that status from where it is."),

@@ -1,6 +1,9 @@
 """Free text typed by staff or the public: trimmed, required where it must be, never longer
-than a limit (so a pasted novel is refused with a clear code, not stored), and never holding
-a NUL character (PostgreSQL refuses it in any text; no honest input holds one).
+than a limit (so a pasted novel is refused with a clear code, not stored), never holding
+a NUL character (PostgreSQL refuses it in any text; no honest input holds one), and never
+holding a CPR number (`cpr_in_free_text`: a CPR number lives only in the health journal's
+CPR field, encrypted; the detector is stofrum/cpr_shape.py). Text from the public is not
+refused for that: its CPR numbers are masked (`mask_cpr`) before it is kept.
 
 The limits live here, once: the services check them (`clean_text`), the API schemas declare
 them (`ApiText`, so the OpenAPI document shows them) and the forms use the same numbers.
@@ -10,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from stofrum.cpr_shape import has_cpr
 from stofrum.errors import InvalidInput
 
 NOTE_MAX = 2000
@@ -63,10 +67,18 @@ ComplaintText = ApiText(COMPLAINT_MAX)
 Signature = ApiText(SIGNATURE_MAX)
 
 
+def refuse_cpr(text: str, field: str) -> str:
+    """`text`, or `cpr_in_free_text` (HTTP 400) naming `field` when it holds a CPR-shaped
+    number. The refusal says nothing of the number (it is not logged or audited either)."""
+    if has_cpr(text):
+        raise InvalidInput("cpr_in_free_text", field=field)
+    return text
+
+
 def clean_text(value, field: str, *, max_length: int = NOTE_MAX,
                required: bool = False) -> str:
-    """The trimmed text, or `text_required` / `text_too_long` / `invalid_input` (HTTP 400)
-    naming `field`."""
+    """The trimmed text, or `text_required` / `text_too_long` / `invalid_input` /
+    `cpr_in_free_text` (HTTP 400) naming `field`."""
     text = str(value or "").strip()
     if "\x00" in text:
         raise InvalidInput("invalid_input", field=field)
@@ -74,4 +86,4 @@ def clean_text(value, field: str, *, max_length: int = NOTE_MAX,
         raise InvalidInput("text_required", field=field)
     if len(text) > max_length:
         raise InvalidInput("text_too_long", field=field, max_length=max_length)
-    return text
+    return refuse_cpr(text, field)

@@ -70,6 +70,7 @@ def care_view(request, slug):
             return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")
     return render(request, "care/care.html", {
         "site": site, "visit": visit, "person": person, "error": error,
+        "form": request.POST if error else None,  # what was typed, kept to correct
         "kinds": ServiceKind.objects.filter(is_active=True),
         "targets": ReferralTarget.objects.filter(is_active=True),
         "default_follow_up": services.default_follow_up(),

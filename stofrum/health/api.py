@@ -7,7 +7,7 @@ from ninja.decorators import decorate_view
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.api_errors import errors
-from stofrum.errors import NotFound
+from stofrum.errors import DomainError, NotFound
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind
 from stofrum.health.models import Incident
@@ -206,12 +206,18 @@ def _journal(request, journal_id):
 def write_journal(request, incident_id: str, payload: JournalIn):
     """Health staff write the journal: exactly one of `cpr` and `fictitious`."""
     require(request, Capability.JOURNAL_WRITE)
-    journal = services.write_journal(
-        request.auth, _incident(request, incident_id),
-        disclosure_consent=payload.disclosure_consent, assessment=payload.assessment,
-        treatment=payload.treatment, information_given=payload.note,
-        treated_by=payload.treated_by, treated_at=payload.treated_at,
-        cpr_number=payload.cpr, fictitious=payload.fictitious, birth_date=payload.birth_date)
+    try:
+        journal = services.write_journal(
+            request.auth, _incident(request, incident_id),
+            disclosure_consent=payload.disclosure_consent, assessment=payload.assessment,
+            treatment=payload.treatment, information_given=payload.note,
+            treated_by=payload.treated_by, treated_at=payload.treated_at,
+            cpr_number=payload.cpr, fictitious=payload.fictitious,
+            birth_date=payload.birth_date)
+    except DomainError as exc:
+        if exc.extra.get("field") == "information_given":  # the API calls it `note`
+            exc.extra["field"] = "note"
+        raise
     return Status(201, {"id": journal.pk, "cpr_masked": journal.cpr_masked,
                         "fictitious": journal.patient.fictitious})
 

@@ -1,12 +1,7 @@
 """CPR numbers: validation of real ones, and the system's fictitious replacement numbers.
 
-The century comes from the 7th digit and the two-digit year, per the CPR office's table
-(CPR-kontoret, "Personnummeret i CPR-systemet"):
-
-    7th digit   year 00–36   37–57   58–99
-    0–3         1900s        1900s   1900s
-    4, 9        2000s        1900s   1900s
-    5–8         2000s        2000s   1800s
+The date part and its century (the CPR office's table) live in stofrum/cpr_shape.py, with
+the detector that keeps CPR numbers out of free text.
 
 There is no modulus-11 check: numbers without it have been issued since 2007.
 
@@ -25,6 +20,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from stofrum.cpr_shape import FICTITIOUS_DAY_OFFSET, birth_date, century
 from stofrum.errors import MESSAGES, DomainError
 
 MESSAGES.update({
@@ -33,8 +29,7 @@ MESSAGES.update({
     "fictitious_exhausted": _("No free fictitious number is left for that birth date."),
 })
 
-_FORMAT = re.compile(r"^(\d{6})-?(\d{4})$")
-FICTITIOUS_DAY_OFFSET = 60
+_FORMAT = re.compile(r"^([0-9]{6})-?([0-9]{4})$")
 
 
 @dataclass(frozen=True)
@@ -48,31 +43,17 @@ class Cpr:
         return format_cpr(self.digits)
 
 
-def century(seventh_digit: int, yy: int) -> int:
-    """The century (1800, 1900 or 2000) per the CPR office's table."""
-    if seventh_digit <= 3:
-        return 1900
-    if seventh_digit in (4, 9):
-        return 2000 if yy <= 36 else 1900
-    return 2000 if yy <= 57 else 1800
-
-
 def _decode(text: str, *, allow_fictitious: bool) -> Cpr:
     match = _FORMAT.match((text or "").strip())
     if not match:
         raise DomainError("invalid_cpr")
     digits = match.group(1) + match.group(2)
-    day, month, yy = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
-    fictitious = day > 60
-    if fictitious:
-        if not allow_fictitious:
-            raise DomainError("invalid_cpr", DomainError("fictitious_cpr").message)
-        day -= FICTITIOUS_DAY_OFFSET
-    year = century(int(digits[6]), yy) + yy
-    try:
-        born = date(year, month, day)
-    except ValueError:
-        raise DomainError("invalid_cpr") from None
+    decoded = birth_date(digits)
+    if decoded is None:
+        raise DomainError("invalid_cpr")
+    born, fictitious = decoded
+    if fictitious and not allow_fictitious:
+        raise DomainError("invalid_cpr", DomainError("fictitious_cpr").message)
     return Cpr(digits=digits, birth_date=born, is_fictitious=fictitious)
 
 

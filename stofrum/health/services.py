@@ -24,7 +24,7 @@ from stofrum.live.publish import publish_after_commit
 from stofrum.lookups import at_sites_of, by_pk
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
-from stofrum.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text
+from stofrum.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_text, refuse_cpr
 
 MAX_NALOXONE_MG = Decimal("10")
 # Times entered afterwards may lie this far before the onset (the onset itself is a guess).
@@ -199,7 +199,8 @@ def record_intervention(staff, incident: Incident, kind: str, *, dose_mg=None, r
                         at=None, note: str = "") -> Intervention:
     """Add what was done, when (now unless given). Naloxone takes a dose (mg) and route.
     The staff member who records it becomes a responder (as with "I'm on it").
-    Refuses `invalid_input`; `incident_closed` (409) once closed.
+    Refuses `invalid_input`, `cpr_in_free_text` (400, a CPR number in the note);
+    `incident_closed` (409) once closed.
     Emits `health.intervention.recorded` and an `alarm` event (timeline changed)."""
     incident = get_incident_for(staff, incident.pk)
     if not incident.is_open:
@@ -210,6 +211,7 @@ def record_intervention(staff, incident: Incident, kind: str, *, dose_mg=None, r
     note = (note or "").strip()
     if len(note) > 500:
         raise InvalidInput("invalid_input", field="note")
+    refuse_cpr(note, "note")
     intervention = Intervention.objects.create(
         incident=incident, kind=kind, dose_mg=dose, route=route, note=note,
         at=_moment(at, "at", not_before=incident.started_at), recorded_by=staff,
@@ -448,11 +450,14 @@ EXTRACT_REASON = "extract_for_region"
 def read_journal(staff, journal, *, reveal: bool = False, reason: str = "") -> dict:
     """The record for display with the CPR number masked (DDMMYY-XXXX); `reveal` shows it in
     full, only with a reason. Every read is audited (`health.journal.read`,
-    `health.journal.cpr_revealed`). Refuses `reason_required` (422)."""
+    `health.journal.cpr_revealed`, the reason as the summary). Refuses `reason_required`
+    (422), `cpr_in_free_text` (400: the reason would carry the number into the audit
+    trail)."""
     journal = get_journal_for(staff, journal.pk)
     reason = (reason or "").strip()
     if reveal and not reason:
         raise DomainError("reason_required")
+    refuse_cpr(reason, "reason")
     return _shown(staff, journal, reveal=reveal, summary=reason[:200])
 
 
@@ -492,7 +497,8 @@ def _shown(staff, journal, *, reveal: bool, summary: str) -> dict:
 @transaction.atomic
 def record_disclosure(staff, journal, to_whom: str):
     """Record that the journal was passed to the Region; only with consent given.
-    Refuses `no_consent` (422), `invalid_input`. Emits `health.journal.disclosed`."""
+    Refuses `no_consent` (422), `invalid_input`, `cpr_in_free_text` (400). Emits
+    `health.journal.disclosed`."""
     from stofrum.health.models import Disclosure
 
     journal = get_journal_for(staff, journal.pk)
@@ -501,6 +507,7 @@ def record_disclosure(staff, journal, to_whom: str):
     to_whom = (to_whom or "").strip()
     if not to_whom or len(to_whom) > 200:
         raise InvalidInput("invalid_input", field="to_whom")
+    refuse_cpr(to_whom, "to_whom")
     disclosure = Disclosure.objects.create(journal=journal, to_whom=to_whom,
                                            disclosed_by=staff)
     record(staff, "health.journal.disclosed", journal, site=journal.site, summary=to_whom)

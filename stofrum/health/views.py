@@ -158,6 +158,8 @@ def write_journal_view(request, incident_id):
                 birth_date=data.get("birth_date"), addendum_to=addendum_to)
         except DomainError as exc:
             error, error_status = exc.message, exc.status if exc.code == KEY_UNAVAILABLE else None
+            if exc.extra.get("field") in form.fields:  # e.g. a CPR number in the assessment
+                form.add_error(exc.extra["field"], exc.message)
         else:
             return redirect("health:journal", journal_id=journal.pk)
     try:

@@ -18,7 +18,7 @@ from stofrum.people.signals import person_changed
 from stofrum.sites.services import current_house_rules, house_rules_label
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
-from stofrum.text import ALIAS_MAX, SIGNATURE_MAX
+from stofrum.text import ALIAS_MAX, SIGNATURE_MAX, refuse_cpr
 
 MIN_BIRTH_YEAR = 1900
 MAX_ALIAS = ALIAS_MAX
@@ -47,6 +47,7 @@ def _clean(alias, birth_year, gender, municipality) -> dict:
         raise InvalidInput("invalid_input", field="alias")
     if len(alias) > MAX_ALIAS:
         raise InvalidInput("invalid_input", field="alias", max_length=MAX_ALIAS)
+    refuse_cpr(alias, "alias")
     this_year = timezone.localdate().year
     try:
         birth_year = int(birth_year)
@@ -70,7 +71,8 @@ def register_person(staff, site, *, alias, birth_year, gender, municipality,
 
     Refuses (422) `underage` (the same rule as at check-in); (409) `possible_duplicate`
     with `candidates` when a near-identical person is registered, unless `confirm_new`;
-    (400) `invalid_input`, `invalid_birth_year`, `invalid_municipality`. Emits
+    (400) `invalid_input`, `invalid_birth_year`, `invalid_municipality`,
+    `cpr_in_free_text` (a CPR number as the alias). Emits
     `people.person.registered`.
     """
     if not staff.can(Capability.PERSONS_REGISTER, site):

@@ -59,8 +59,9 @@ def complaint_view(request):
         else:
             # What the thank-you page needs to say how the answer comes (nothing personal).
             named = "1" if complaint.signed_as and not complaint.anonymous else "0"
+            cpr = "1" if complaint.cpr_masked else "0"
             return redirect(f"/complaints/thanks?due={complaint.answer_due_on.isoformat()}"
-                            f"&route={complaint.route}&named={named}")
+                            f"&route={complaint.route}&named={named}&cpr={cpr}")
     return render(request, "public/complaint.html", {
         "sites": Site.objects.all(), "routes": ComplaintRoute.choices, "error": error,
         "form": request.POST if error else None,
@@ -76,4 +77,4 @@ def complaint_thanks_view(request):
     route = request.GET.get("route", "")
     return render(request, "public/complaint_thanks.html", {
         "due": due, "route": route if route in ComplaintRoute.values else "",
-        "named": request.GET.get("named") == "1"})
+        "named": request.GET.get("named") == "1", "cpr_masked": request.GET.get("cpr") == "1"})

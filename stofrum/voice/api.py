@@ -36,7 +36,7 @@ class ComplaintIn(Schema):
     person: Key | None = None
 
 
-class ComplaintReceipt(Schema):
+class _ComplaintHead(Schema):
     id: int
     route: str
     status: str
@@ -44,7 +44,13 @@ class ComplaintReceipt(Schema):
     answer_due_on: date
 
 
-class ComplaintOut(ComplaintReceipt):
+class ComplaintReceipt(_ComplaintHead):
+    # True when a CPR-shaped number in the text was masked before it was kept (a caller
+    # without login; staff are refused `cpr_in_free_text` instead).
+    cpr_masked: bool = False
+
+
+class ComplaintOut(_ComplaintHead):
     site: str | None
     text: str
     anonymous: bool
@@ -146,7 +152,9 @@ def council_out(m) -> dict:
                         openapi_extra={"security": [{}]})
 def file_complaint(request, payload: ComplaintIn):
     """File a complaint: staff on a person's behalf, or anyone without logging in (rate
-    limited; an anonymous caller gets a receipt, never the stored complaint)."""
+    limited; an anonymous caller gets a receipt, never the stored complaint). A CPR number
+    in the text is refused for staff (400 `cpr_in_free_text`) and masked for the public
+    (`cpr_masked` in the receipt)."""
     staff = None if request.auth == PUBLIC else request.auth
     person = (get_person_for(staff, payload.person)
               if staff is not None and payload.person and not payload.anonymous else None)
@@ -156,7 +164,8 @@ def file_complaint(request, payload: ComplaintIn):
         client_address=client_address(request))
     return Status(201, {"id": complaint.pk, "route": complaint.route,
                         "status": complaint.status, "received_at": complaint.received_at,
-                        "answer_due_on": complaint.answer_due_on})
+                        "answer_due_on": complaint.answer_due_on,
+                        "cpr_masked": complaint.cpr_masked})
 
 
 @complaints_router.get("", response={200: list[ComplaintOut], **errors(403)},

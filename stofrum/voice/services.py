@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stofrum.audit.services import diff, record, snapshot
+from stofrum.cpr_shape import mask_cpr
 from stofrum.errors import DomainError, Forbidden, InvalidInput, NotFound
 from stofrum.lookups import by_int_pk
 from stofrum.sites.models import Site
@@ -169,10 +170,20 @@ def file_complaint(staff, *, site, route: str, text: str, anonymous: bool = True
     nothing; the page and the API pass what they were given and `complaint_site` decides
     (an unknown slug is refused, never filed without a site).
 
-    Refuses: (400) `invalid_route`, `text_required`, `text_too_long`; (404)
-    `unknown_site`, `not_found`; (429) `too_many_requests`.
+    A CPR number in the text is refused for staff (400 `cpr_in_free_text`: it belongs in
+    the journal's CPR field only); from the public it is masked before anything is kept
+    (the digits become "X", in the text and the signature alike), and the returned
+    complaint's `cpr_masked` (not stored) tells the receipt to say so.
+
+    Refuses: (400) `invalid_route`, `text_required`, `text_too_long`, `cpr_in_free_text`;
+    (404) `unknown_site`, `not_found`; (429) `too_many_requests`.
     """
     public = staff is None
+    masked = 0
+    if public:
+        text, in_text = mask_cpr(str(text or ""))
+        signed_as, in_signature = mask_cpr(str(signed_as or ""))
+        masked = in_text + (0 if anonymous else in_signature)
     site = complaint_site(staff, site)
     if not public and site is not None and not staff.can(Capability.VOICE_RECORD, site):
         raise NotFound()
@@ -196,6 +207,7 @@ def file_complaint(staff, *, site, route: str, text: str, anonymous: bool = True
         record(staff, "voice.complaint_filed", complaint, site=site, summary=route,
                changes={"route": route, "anonymous": anonymous, "public": public},
                keep_address=not public)
+    complaint.cpr_masked = bool(masked)
     return complaint
 
 

@@ -47,6 +47,7 @@ def suggestions_view(request, slug):
             return redirect("voice:suggestions", slug=site.slug)
     return render(request, "voice/suggestions.html", {
         "site": site, "error": error, "kinds": SuggestionKind.choices,
+        "form": request.POST if error else None,
         "suggestions": services.suggestions_for(site)[:100],
         "can_respond": request.user.can(Capability.VOICE_RESPOND, site),
     }, status=422 if error else 200)

@@ -10,7 +10,8 @@ from tests.browser.test_door import Api, log_in, log_in_with_totp
 
 pytestmark = pytest.mark.browser
 
-PUBLIC = ["/", "/rules/h17/", "/complaints/", "/login/"]
+PUBLIC = ["/", "/rules/h17/", "/complaints/", "/complaints/thanks?route=leader&cpr=1",
+          "/login/"]
 RECEPTION = ["/staff/", "/staff/sites/h17/", "/staff/sites/h17/persons/new",
              "/staff/persons/{code}/", "/staff/sites/h17/care", "/staff/sites/h17/referrals",
              "/staff/sites/h17/quarantines", "/staff/sites/h17/suggestions",

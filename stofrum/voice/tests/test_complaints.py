@@ -79,7 +79,9 @@ def test_api_complaint_without_login_returns_a_receipt_only(api_as, sites):
     r = api_as().post("/complaints", {"route": "social_services", "text": "Rude staff",
                                       "anonymous": True, "site": "h17"})
     assert r.status_code == 201
-    assert set(r.json()) == {"id", "route", "status", "received_at", "answer_due_on"}
+    # Nothing of what was written: only whether a CPR number in it was masked (issue 12).
+    assert set(r.json()) == {"id", "route", "status", "received_at", "answer_due_on",
+                             "cpr_masked"}
     r = api_as().post("/complaints", {"route": "social_services", "text": ""})
     assert r.status_code == 400 and r.json()["code"] == "text_required"
     r = api_as().post("/complaints", {"route": "x", "text": "t"})
