@@ -9,6 +9,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -17,6 +18,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from stofrum.api_errors import declare_shared_errors
+from stofrum.database_unavailable import is_unreachable, unavailable_response
 from stofrum.errors import MESSAGES, DomainError
 from stofrum.text import has_nul
 
@@ -128,6 +130,14 @@ def _http_error(request, exc: HttpError):
 def _too_large(request, exc):
     # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, found when the body is first read.
     return error_response(request, "too_large", 413)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_error(request, exc):
+    if is_unreachable(exc):
+        return unavailable_response(request)
+    return _unexpected(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -1,7 +1,8 @@
 """The error answer of the JSON API, {"code": ..., "message": ...}, as the OpenAPI document
 declares it. Each route declares the errors its own use case answers (`errors(404, 422)`);
 the answers every route shares because of its input and its authentication (400, 401,
-403, 413) are declared once, by stofrum/api.py, from the document itself."""
+403, 413), and because its database may not answer (503), are declared once, by
+stofrum/api.py, from the document itself."""
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +30,8 @@ SHARED_ERRORS = {
     403: "The role may not do this (`forbidden`), or a page session sent no valid CSRF "
          "token (`csrf_failed`).",
     413: "The body is larger than the configured limit (`too_large`).",
+    503: "The database cannot be reached (`database_unavailable`): nothing was done; try "
+         "again after `Retry-After` seconds.",
 }
 
 
@@ -55,6 +58,7 @@ def declare_shared_errors(document: dict) -> dict:
                 statuses.update((401, 403))
             if security and method.lower() not in ("get", "head", "options"):
                 statuses.add(403)
+            statuses.add(503)
             # Statuses as the document's keys are: strings (django-ninja uses ints).
             responses = {str(status): answer
                          for status, answer in operation.get("responses", {}).items()}

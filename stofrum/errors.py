@@ -152,3 +152,13 @@ MESSAGES.update({
                              "not have the key for it. The rest of the record is safe. Tell "
                              "the system administrator."),
 })
+
+# Reliability (API.md): a repeated write answered once; a database that does not answer.
+MESSAGES.update({
+    "idempotency_key_reused": _("This Idempotency-Key was already used for another "
+                                "request. Make a new key for each new request."),
+    "idempotency_in_progress": _("The same request is still being handled. Try again in a "
+                                 "moment."),
+    "database_unavailable": _("The database cannot be reached right now. Nothing was "
+                              "saved. Try again in a moment."),
+})

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "stofrum.audit",
+    "stofrum.idempotency",
     "stofrum.sites",
     "stofrum.staff",
     "stofrum.public",

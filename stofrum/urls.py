@@ -4,6 +4,7 @@ from django.urls import include, path
 from stofrum.api import api
 from stofrum.audit.views import audit_list_view
 from stofrum.live.views import api_site_events
+from stofrum.readiness import readyz
 from stofrum.staff.admin_site import install as install_admin_site
 from stofrum.views import healthz
 
@@ -11,6 +12,7 @@ install_admin_site()
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Streams stay plain async Django views; registered before the ninja API it extends.
     path("api/v1/sites/<slug:slug>/events", api_site_events, name="api-site-events"),
     path("api/v1/", api.urls),

@@ -12,8 +12,8 @@ from stofrum.audit.models import AuditEvent
 # A person's alias is one of them: apply_retention anonymises persons, and the append-only
 # trail could never forget an alias it held.
 SENSITIVE_FIELDS = frozenset(
-    {"alias", "alias_folded", "alias_loose", "password", "cpr", "cpr_ciphertext", "cpr_hash", "signature", "token", "key",
-     "key_hash", "secret", "otp", "key_hex"}
+    {"alias", "alias_folded", "alias_loose", "password", "cpr", "cpr_ciphertext", "cpr_hash",
+     "signature", "token", "key", "key_hash", "secret", "otp", "key_hex"}
 )
 MASK = "***"
 _MAX_VALUE = 200

@@ -7,6 +7,7 @@ from stofrum.api_errors import errors
 from stofrum.care import services
 from stofrum.care.models import Referral
 from stofrum.errors import DomainError
+from stofrum.idempotency.api import idempotent
 from stofrum.limits import SaneDate
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
@@ -87,6 +88,7 @@ def _visit(request, visit_id):
 
 
 @services_router.post("", response={201: ServiceOut, **errors(404, 422)})
+@idempotent
 def record_service(request, payload: ServiceIn):
     """Record a service given at a site, for a person or visit when known."""
     site = get_site_for(request.auth, payload.site, Capability.CARE_RECORD)

@@ -13,6 +13,7 @@ from stofrum.care.choices import NEXT_STATUSES, ReferralStatus
 from stofrum.care.models import Referral, ReferralTarget, ServiceKind
 from stofrum.errors import DomainError
 from stofrum.forms_util import or_404, posted_date
+from stofrum.idempotency.pages import once_per_form
 from stofrum.people.services import get_person_for
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
@@ -36,6 +37,7 @@ def _subject(request, site):
 
 
 @staff_required(Capability.CARE_RECORD)
+@once_per_form
 def care_view(request, slug):
     """Big buttons for the services, and a referral form, for a visit or person."""
     site = get_site_for(request.user, slug, Capability.CARE_RECORD)

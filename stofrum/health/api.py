@@ -11,6 +11,7 @@ from stofrum.errors import DomainError, NotFound
 from stofrum.health import services
 from stofrum.health.choices import IncidentKind
 from stofrum.health.models import Incident
+from stofrum.idempotency.api import idempotent
 from stofrum.limits import BirthDate, EventTime
 from stofrum.no_store import no_store, no_store_router
 from stofrum.people.services import get_person_for
@@ -100,7 +101,8 @@ def _incident(request, incident_id) -> Incident:
     return services.get_incident_for(request.auth, incident_id)
 
 
-@router.post("", response={200: IncidentOut, 201: IncidentOut, **errors(404)})
+@router.post("", response={200: IncidentOut, 201: IncidentOut, **errors(404, 422)})
+@idempotent
 def raise_alarm(request, payload: IncidentIn):
     """Start an incident: the alarm goes to every screen of the site at once. `kind` is
     "unknown" unless given. For a visit with an open incident: 200 with that incident."""
@@ -134,7 +136,8 @@ def acknowledge(request, incident_id: str):
 
 
 @router.post("/{incident_id}/interventions",
-             response={201: InterventionOut, **errors(404, 409)})
+             response={201: InterventionOut, **errors(404, 409, 422)})
+@idempotent
 def add_intervention(request, incident_id: str, payload: InterventionIn):
     """Record what was done and when (naloxone with dose in mg and route)."""
     intervention = services.record_intervention(

@@ -15,6 +15,7 @@ from stofrum.health import services
 from stofrum.health.choices import IncidentKind, InterventionKind, NaloxoneRoute, Outcome
 from stofrum.health.forms import DisclosureForm, JournalForm, RevealForm
 from stofrum.health.models import Incident
+from stofrum.idempotency.pages import once_per_form
 from stofrum.lookups import by_pk
 from stofrum.no_store import no_store
 from stofrum.staff.access import get_site_for, staff_required
@@ -26,6 +27,7 @@ NALOXONE_DOSES = ["0.4", "0.8", "1.6", "2.0"]
 
 @staff_required(Capability.INCIDENTS_RESPOND)
 @require_POST
+@once_per_form
 def raise_alarm_view(request, slug):
     """One tap on a booth tile (or the site's alarm button) raises the alarm, or joins the
     booth's open incident: either way the incident page comes up."""
@@ -61,6 +63,7 @@ def _parse_time(incident, value: str):
 
 
 @staff_required(Capability.INCIDENTS_RESPOND)
+@once_per_form
 def incident_view(request, incident_id):
     """During the event: who responds, big buttons for what is done, the timeline;
     afterwards: corrected times and the outcome."""

@@ -31,6 +31,8 @@ from django.core.exceptions import ImproperlyConfigured
 logger = logging.getLogger("stofrum.live")
 
 CHANNEL = "stofrum_events"
+# Readiness pings notify here: nobody listens, no screen is woken.
+PING_CHANNEL = "stofrum_ping"
 # PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; stay clear of it.
 MAX_PAYLOAD_BYTES = 7900
 QUEUE_SIZE = 64
@@ -134,6 +136,10 @@ class _Bus:
     def publish(self, site_slug: str, event: str, data: dict) -> None:
         raise NotImplementedError
 
+    def ping(self) -> bool:
+        """Whether the bus can carry an event now (for `GET /readyz`)."""
+        raise NotImplementedError
+
     async def _register(self, sub: Subscription) -> None:
         with self._lock:
             for slug in sub.site_slugs:
@@ -183,6 +189,9 @@ class InProcessBus(_Bus):
         message = json.loads(encode(site_slug, event, data))
         self._deliver(site_slug, message["event"], message["data"])
 
+    def ping(self) -> bool:
+        return True  # it is this process
+
 
 class _Listener:
     """The LISTEN connection of one event loop (one per process under uvicorn)."""
@@ -230,6 +239,18 @@ class PostgresBus(_Bus):
                 conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
         except psycopg.Error:
             logger.exception("could not publish live event %s for %s", event, site_slug)
+
+    def ping(self) -> bool:
+        """The bus's PostgreSQL server answers a NOTIFY on a connection of its own (as
+        `publish` makes one), within a few seconds."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self.conninfo(), autocommit=True, connect_timeout=3) as conn:
+                conn.execute("SELECT pg_notify(%s, '')", (PING_CHANNEL,))
+        except psycopg.Error:
+            return False
+        return True
 
     async def _register(self, sub: Subscription) -> None:
         # Register before waiting for LISTEN so nothing sent after it is in place is missed.

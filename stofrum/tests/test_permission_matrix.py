@@ -116,6 +116,8 @@ MATRIX = [
         200,       200,       200,    200,    200,   200,     200),
     Row("healthz",               "GET",  "/healthz",
         200,       200,       200,    200,    200,   200,     200),
+    Row("readyz",                "GET",  "/readyz",
+        200,       200,       200,    200,    200,   200,     200),
     # --- login ----------------------------------------------------------------------------
     Row("login page",            "GET",  "/login/",
         200,       TO_HOME,   TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME),

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from stofrum.api_auth import require, staff_auth
 from stofrum.api_errors import errors
 from stofrum.errors import InvalidInput, NotFound
+from stofrum.idempotency.api import idempotent
 from stofrum.lookups import by_pk
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for
@@ -152,6 +153,7 @@ def _visit(request, visit_id) -> Visit:
 
 
 @router.post("", response={201: VisitOut, **errors(404, 409, 422)})
+@idempotent
 def check_in(request, payload: VisitIn):
     """Check in: a booth or the queue. 422 codes of the door's rules; 409
     `already_checked_in`."""
@@ -198,7 +200,8 @@ def assistance(request, visit_id: str, payload: AssistanceIn):
     return visit
 
 
-@router.post("/{visit_id}/checkout", response={200: VisitOut, **errors(404, 409)})
+@router.post("/{visit_id}/checkout", response={200: VisitOut, **errors(404, 409, 422)})
+@idempotent
 def checkout(request, visit_id: str, payload: CheckoutIn | None = None):
     """End the visit; the first in the queue takes the booth (or it is cleaned first)."""
     visit = _visit(request, visit_id)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.audit.filters import history_for
 from stofrum.errors import DomainError
+from stofrum.idempotency.pages import once_per_form
 from stofrum.lookups import by_pk
 from stofrum.people.models import Person
 from stofrum.people.search import search
@@ -108,6 +109,7 @@ def board_fragment(request, slug):
 
 @staff_required(Capability.PERSONS_REGISTER)
 @require_POST
+@once_per_form
 def check_in_view(request, slug):
     site = get_site_for(request.user, slug, Capability.PERSONS_REGISTER)
     try:
@@ -158,6 +160,7 @@ def _visit_action(request, slug, action, success: str = ""):
 
 @staff_required(Capability.PERSONS_REGISTER)
 @require_POST
+@once_per_form
 def check_out_view(request, slug):
     cleaning = request.POST.get("cleaning") == "1"
     return _visit_action(request, slug, lambda v: services.check_out(

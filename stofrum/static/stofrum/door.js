@@ -126,7 +126,18 @@
             if (fresh) show(fresh.innerHTML); else refresh();
           });
         })
-        .catch(function () { form.submit(); });
+        .catch(function () {
+          // Sent again without the script, as the same submission (the form's key makes
+          // the server answer it once): the button pressed goes with it.
+          if (e.submitter && e.submitter.name) {
+            var pressed = document.createElement("input");
+            pressed.type = "hidden";
+            pressed.name = e.submitter.name;
+            pressed.value = e.submitter.value;
+            form.appendChild(pressed);
+          }
+          form.submit();
+        });
     });
     if (window.StofrumLive) {
       window.StofrumLive.on("board", function (data) {

@@ -1,0 +1,44 @@
+"""While the database cannot be reached, every call answers 503 `database_unavailable` (a
+page: a friendly "try again" page), with Retry-After, never 500 (API.md, "Reliability").
+
+Only a connection that could not be made or that broke counts: a query the database refuses
+(a bug, a lock, a missing table) is still a 500, logged as such. The API maps it in
+stofrum/api.py, every other place (the middleware that loads a session or a login, a page)
+in the 500 handler (stofrum/views.py); both ask `is_unreachable`.
+"""
+
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+from stofrum.errors import MESSAGES
+
+CODE = "database_unavailable"
+# What a client is told to wait before trying again.
+RETRY_AFTER_SECONDS = 15
+
+
+def is_unreachable(exc: BaseException | None) -> bool:
+    """Whether `exc` is the database not answering: a connection error with a database
+    connection that was never made, is closed or is broken."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    for connection in connections.all(initialized_only=True):
+        raw = connection.connection
+        if raw is None or getattr(raw, "closed", False) or getattr(raw, "broken", False):
+            return True
+    return False
+
+
+def unavailable_response(request) -> HttpResponse:
+    """503 with Retry-After: JSON `{"code": "database_unavailable", ...}` under /api/, else
+    the try-again page (rendered without the request: its context would ask the database
+    who is logged in)."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": CODE, "message": str(MESSAGES[CODE])}, status=503,
+                                json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

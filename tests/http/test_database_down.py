@@ -1,0 +1,88 @@
+"""While the database cannot be reached (API.md, "Reliability"): the app starts anyway, is
+alive (`/healthz` 200) but not ready (`/readyz` 503), API calls answer 503
+`database_unavailable` and pages a try-again page, never 500 — also when the session or the
+bearer token would have to be looked up in the database first. Served by uvicorn with a
+PostgreSQL URL where nothing listens, whatever the engine of this run."""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.utils import translation
+
+from tests.http.conftest import call
+from tests.live_server import ROOT, base_env, free_port
+
+TRY_AGAIN = "Try again in a moment"
+
+
+@pytest.fixture(scope="module")
+def server_without_database(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("database-down")
+    env = base_env(folder, "postgres://postgres@127.0.0.1:1/stofrum")
+    env["STOFRUM_CPR_KEY"] = base64.b64encode(os.urandom(32)).decode()
+    port = free_port()
+    log = (folder / "uvicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("the app did not start: " + (folder / "uvicorn.log").read_text())
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+def test_alive_but_not_ready(server_without_database):
+    assert call(server_without_database, "GET", "/healthz")[0] == 200
+    status, _, body = call(server_without_database, "GET", "/readyz")
+    assert status == 503
+    assert json.loads(body) == {"status": "unavailable", "database": "unavailable",
+                                "event_bus": "unavailable"}
+
+
+@pytest.mark.parametrize("method, path, headers, body", [
+    ("GET", "/api/v1/sites", {}, None),
+    ("POST", "/api/v1/auth/token", {}, {"username": "door", "password": "x" * 12}),
+    ("POST", "/api/v1/visits", {"Authorization": "Bearer not-looked-up-yet"},
+     {"person": "ABC", "site": "h17", "substances": ["heroin"], "method": "injection"}),
+    ("GET", "/api/v1/visits", {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}, None),
+])
+def test_api_calls_answer_503_database_unavailable(server_without_database, method, path,
+                                                   headers, body):
+    status, answer_headers, answer = call(server_without_database, method, path, body,
+                                          headers=headers)
+    assert status == 503, answer[:500]
+    assert json.loads(answer)["code"] == "database_unavailable"
+    assert int(answer_headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/staff/", {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}),
+    ("/staff/sites/h17/", {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}),
+])
+def test_pages_answer_a_try_again_page(server_without_database, path, headers):
+    status, answer_headers, answer = call(server_without_database, "GET", path,
+                                          headers=headers)
+    assert status == 503, answer[:500]
+    assert int(answer_headers["Retry-After"]) > 0
+    page = answer.decode()
+    with translation.override("da"):
+        assert translation.gettext(TRY_AGAIN) in page
+    assert 'lang="da"' in page
