@@ -16,6 +16,7 @@ from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, Violation
 from stofrum.errors import Conflict, InvalidInput, NotFound
 from stofrum.health.models import Disclosure, Incident, JournalRecord, PatientIdentifier
+from stofrum.idempotency.services import delete_expired_idempotency_keys
 from stofrum.people.models import ANONYMISED_ALIAS, FirstAidAgreement, Person
 from stofrum.staff.roles import Capability
 from stofrum.stats.summaries import mark_visits_stale
@@ -64,6 +65,7 @@ RETENTION_COUNTS = (
     ("addresses_removed", "client addresses removed from the audit trail"),
     ("lockout_records_deleted", "login lock-out records deleted"),
     ("rate_windows_swept", "complaint rate windows swept"),
+    ("idempotency_keys_deleted", "expired idempotency keys deleted"),
 )
 _CHUNK = 500
 
@@ -227,6 +229,7 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> dict
     `retention.applied` with its counts when it did anything; a second run finds nothing.
     `dry_run` does it all and rolls it back, so its counts are exactly what a run would do.
     Returns the counts (RETENTION_COUNTS)."""
+    now = timezone.now() if today is None else _start_of(today)
     today = today or timezone.localdate()
     with transaction.atomic():
         with _retention_pass():
@@ -238,6 +241,7 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> dict
             "persons_anonymised": persons, "addresses_removed": addresses,
             "lockout_records_deleted": lockout,
             "rate_windows_swept": sweep_submission_windows(),
+            "idempotency_keys_deleted": delete_expired_idempotency_keys(now),
         }
         if any(counts.values()):
             record(None, "retention.applied", summary=today.isoformat(), changes=counts)

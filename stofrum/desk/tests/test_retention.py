@@ -28,7 +28,8 @@ REAL_CPR = "070380-1234"
 ASSESSMENT = "Respirationsdepression efter heroin."
 SIGNATURE = "data:image/png;base64,iVBORw0KGgo="
 ZEROS = {"journals_deleted": 0, "patients_deleted": 0, "persons_anonymised": 0,
-         "addresses_removed": 0, "lockout_records_deleted": 0, "rate_windows_swept": 0}
+         "addresses_removed": 0, "lockout_records_deleted": 0, "rate_windows_swept": 0,
+         "idempotency_keys_deleted": 0}
 
 
 def counts(**nonzero):
@@ -211,6 +212,20 @@ def test_expired_complaint_rate_windows_are_swept_and_the_current_one_kept(db):
     assert apply_retention() == ZEROS
 
 
+def test_idempotency_keys_go_when_they_are_over_24_hours_old(door):
+    from stofrum.idempotency.models import IdempotentRequest
+
+    today = timezone.localdate()
+    midnight = services._start_of(today)
+    for key, age in (("old", timedelta(hours=24)), ("young", timedelta(hours=23, minutes=59))):
+        IdempotentRequest.objects.create(staff=door, key=key, fingerprint="f" * 64, status=201,
+                                         body='{"code": "P-1"}', created_at=midnight - age)
+
+    assert apply_retention(today) == counts(idempotency_keys_deleted=1)
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["young"]
+    assert apply_retention(today) == ZEROS
+
+
 # --- persons --------------------------------------------------------------------------
 
 
@@ -349,7 +364,7 @@ def test_the_command_prints_counts_only_and_a_second_run_zeros(nurse, incident, 
     assert dry[0].startswith("Dry run")
     call_command("apply_retention", "--today", later)
     lines = capsys.readouterr().out.splitlines()
-    assert lines == dry[1:] and len(lines) == 6
+    assert lines == dry[1:] and len(lines) == len(services.RETENTION_COUNTS)
     assert all(re.fullmatch(r"[a-z -]+: \d+", line) for line in lines)
     assert "persons anonymised: 4" in lines and "journal records deleted: 1" in lines
     call_command("apply_retention", "--today", later)
