@@ -10,7 +10,9 @@ uvicorn runs with --no-proxy-headers, so REMOTE_ADDR is the peer as it connected
 import ipaddress
 from functools import lru_cache
 
+from asgiref.sync import iscoroutinefunction
 from django.conf import settings
+from django.utils.decorators import sync_and_async_middleware
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -57,3 +59,26 @@ def client_address(request) -> str | None:
         if not _trusted(hop):
             break
     return str(address)
+
+
+def _drop_untrusted_forwarding(request) -> None:
+    peer = parse_address(request.META.get("REMOTE_ADDR"))
+    if peer is None or not _trusted(peer):
+        for header in ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR"):
+            request.META.pop(header, None)
+
+
+@sync_and_async_middleware
+def forwarded_headers_middleware(get_response):
+    """Takes X-Forwarded-Proto and X-Forwarded-For away from a request that did not come
+    through a trusted proxy, before anything reads them: Django's SECURE_PROXY_SSL_HEADER
+    would otherwise believe any client that says it came over HTTPS."""
+    if iscoroutinefunction(get_response):
+        async def middleware(request):
+            _drop_untrusted_forwarding(request)
+            return await get_response(request)
+    else:
+        def middleware(request):
+            _drop_untrusted_forwarding(request)
+            return get_response(request)
+    return middleware

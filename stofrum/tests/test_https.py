@@ -89,9 +89,19 @@ def test_plain_http_is_redirected_but_the_health_probe_is_not(client, settings, 
 def test_over_https_from_the_trusted_proxy_the_answer_carries_hsts(client, settings, sites):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    answer = client.get("/", HTTP_X_FORWARDED_PROTO="https")
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    answer = client.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="10.0.0.2")
     assert answer.status_code == 200
     assert answer["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_a_client_that_only_says_it_came_over_https_is_still_redirected(
+        client, settings, sites):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    answer = client.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="198.51.100.7")
+    assert answer.status_code == 301 and "Strict-Transport-Security" not in answer
 
 
 def test_check_deploy_is_clean_in_the_production_environment_the_readme_shows(
