@@ -21,6 +21,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The demo speaks plain HTTP (STOFRUM_DEMO: no secure cookies, no HSTS, no redirect to HTTPS).
+run: export STOFRUM_DEMO = true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py create_cpr_key --if-missing
@@ -28,7 +30,8 @@ run: install
 	$(PY) manage.py seed_demo_accounts
 	$(PY) manage.py demo_data --persons 400 --days 21 --visits-per-day 300 --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/uvicorn stofrum.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+	$(VENV)/bin/uvicorn stofrum.asgi:application --host $(HOST) --port $(PORT) --no-access-log \
+	  --no-proxy-headers
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -59,6 +59,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_http_test_client(settings):
+    # Django's test client speaks plain HTTP; outside the demo (STOFRUM_DEMO) the app
+    # would redirect it to HTTPS. The redirect itself is tested in stofrum/tests/test_https.py.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def _cpr_key_ring(settings, tmp_path, monkeypatch):
     # Each test its own CPR key ring, so that rotation tests touch nothing real.
     monkeypatch.delenv("STOFRUM_CPR_KEY", raising=False)

@@ -28,3 +28,25 @@ class EscapingFormatter(logging.Formatter):
         safe = logging.makeLogRecord(record.__dict__)
         safe.msg, safe.args = escape_controls(record.getMessage()), None
         return super().format(safe)
+
+
+# From a `?` to the end, or to the ` HTTP/1.1` that ends a request line.
+_QUERY = re.compile(r"\?.*?(?=(?: HTTP/\d(?:\.\d)?)?$)", re.DOTALL)
+
+
+def drop_query_string(text: str) -> str:
+    """`text` (a path or a request line) without its query string."""
+    return _QUERY.sub("", text)
+
+
+class DropQueryStrings(logging.Filter):
+    """Takes the query string out of a server's access line (uvicorn.access, django.server):
+    a query can carry what staff typed, an alias in a search, say."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(drop_query_string(arg) if isinstance(arg, str) else arg
+                                for arg in record.args)
+        elif isinstance(record.msg, str) and not record.args:
+            record.msg = drop_query_string(record.msg)
+        return True

@@ -1,6 +1,7 @@
 """The one settings module. Everything that differs between machines comes from the
 environment (see README.md, "Configuration")."""
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from stofrum.env import envbool, envclock, envint, envlist, envstr
+from stofrum.env import ConfigError, envbool, envclock, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("STOFRUM_VAR_DIR", str(BASE_DIR / "var")))
@@ -31,9 +32,29 @@ SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-# Behind a TLS-terminating proxy (deploy/nginx.conf.template) that sets X-Forwarded-Proto.
-if envbool("STOFRUM_BEHIND_PROXY", False):
+
+# The demo (`make run`, and the tests that serve plain HTTP on 127.0.0.1). Outside it the
+# app is served over HTTPS only: secure cookies, HSTS, plain HTTP redirected.
+DEMO = envbool("STOFRUM_DEMO", False)
+# The TLS-terminating proxies (addresses or networks) in front of the app
+# (deploy/nginx.conf.template). Only their X-Forwarded-For and X-Forwarded-Proto count
+# (stofrum/client_address.py); with none, the app is reached directly.
+TRUSTED_PROXIES = envlist("STOFRUM_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ConfigError(
+            f"STOFRUM_TRUSTED_PROXIES must list addresses or networks, got {_proxy!r}") from _exc
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEMO
+# A load balancer's health probe may speak plain HTTP to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = 0 if DEMO else 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Says the site may be preloaded; only a request to the browsers' list puts it there.
+SECURE_HSTS_PRELOAD = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -61,9 +81,14 @@ INSTALLED_APPS = [
     "stofrum.stats",
     "stofrum.live",
     "stofrum.desk",
+    # Last, so that health's `runserver` (which refuses to serve without the CPR key, like
+    # stofrum/asgi.py) takes the place of staticfiles' own.
+    "django.contrib.staticfiles",
 ]
 
 MIDDLEWARE = [
+    # first: forwarded headers count only from a trusted proxy (SecurityMiddleware reads one)
+    "stofrum.client_address.forwarded_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -149,7 +174,7 @@ SESSION_COOKIE_AGE = STOFRUM_SESSION_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = envbool("STOFRUM_SECURE_COOKIES", False)
+SECURE_COOKIES = envbool("STOFRUM_SECURE_COOKIES", not DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -163,6 +188,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "stofrum.staff.views.locked_out"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "otp", "token"]
+# The address a lock-out counts: forwarded headers only from a trusted proxy.
+AXES_CLIENT_IP_CALLABLE = "stofrum.client_address.client_address"
 
 OTP_TOTP_ISSUER = "Stofrum"
 STOFRUM_API_TOKEN_HOURS = envint("STOFRUM_API_TOKEN_HOURS", 12, minimum=1)
@@ -263,11 +290,18 @@ LOGGING = {
     # Control characters in a message are escaped: one record, one line (stofrum/log_format.py).
     "formatters": {"plain": {"class": "stofrum.log_format.EscapingFormatter",
                              "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A server's own access line (uvicorn's, runserver's) loses its query string: it can
+    # carry a searched alias or a reason. The app's access log (stofrum.access) has paths only.
+    "filters": {"no_query": {"()": "stofrum.log_format.DropQueryStrings"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("STOFRUM_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        "uvicorn.access": {"handlers": ["console"], "filters": ["no_query"],
+                           "propagate": False},
+        "django.server": {"handlers": ["console"], "filters": ["no_query"], "level": "INFO",
+                          "propagate": False},
     },
 }
 

@@ -22,7 +22,9 @@ def free_port() -> int:
 def base_env(folder: Path, database_url: str) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url,
            "STOFRUM_VAR_DIR": str(folder / "var"), "SECRET_KEY": "http-tests-only",
-           "DJANGO_SETTINGS_MODULE": "stofrum.settings"}
+           "DJANGO_SETTINGS_MODULE": "stofrum.settings",
+           # plain HTTP on 127.0.0.1, as the demo (the proxy test serves it over HTTPS)
+           "STOFRUM_DEMO": "true"}
     env.pop("STOFRUM_EVENT_BUS", None)
     return env
 
@@ -62,7 +64,10 @@ def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
     log = (folder / "uvicorn.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
-         "--host", "127.0.0.1", "--port", str(port)],
+         "--host", "127.0.0.1", "--port", str(port),
+         # as in production (README): the app, not uvicorn, reads X-Forwarded-For, and only
+         # from STOFRUM_TRUSTED_PROXIES (stofrum/client_address.py)
+         "--no-proxy-headers"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

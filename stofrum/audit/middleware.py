@@ -4,6 +4,7 @@ import time
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
 from stofrum.audit.context import RequestContext, bound, new_request_id
+from stofrum.client_address import client_address
 
 access_log = logging.getLogger("stofrum.access")
 
@@ -14,11 +15,6 @@ def log_access(request, response, started: float) -> None:
     access_log.info("%s %s %s %.0fms rid=%s", request.method, request.path,
                     response.status_code, (time.perf_counter() - started) * 1000,
                     request.request_id)
-
-
-def client_address(request) -> str | None:
-    # Behind a proxy, the proxy is trusted to set REMOTE_ADDR (uvicorn --proxy-headers).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:

@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
-from stofrum.audit.middleware import client_address
 from stofrum.care.models import ServiceKind
+from stofrum.client_address import client_address
 from stofrum.errors import DomainError
 from stofrum.sites.models import Site
 from stofrum.sites.presenters import opening_hours_rows

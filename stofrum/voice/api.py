@@ -4,7 +4,7 @@ from ninja import Router, Schema, Status
 
 from stofrum.api_auth import require, staff_auth
 from stofrum.api_errors import errors
-from stofrum.audit.middleware import client_address
+from stofrum.client_address import client_address
 from stofrum.limits import SaneDate, SaneMoment
 from stofrum.paging import Rows, paged
 from stofrum.people.services import get_person_for

@@ -8,6 +8,7 @@ import shutil
 import ssl
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -37,9 +38,10 @@ def proxied_url(server_env, tmp_path_factory):
             raise RuntimeError("nginx is required in CI for the proxy test (apt-get install nginx)")
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
     tmp = tmp_path_factory.mktemp("proxy")
+    # The production configuration (README): not the demo, the proxy on 127.0.0.1 trusted.
     env = {**server_env, "DATABASE_URL": f"sqlite:///{tmp / 'proxied.sqlite3'}",
-           "STOFRUM_VAR_DIR": str(tmp / "var"), "STOFRUM_BEHIND_PROXY": "true",
-           "STOFRUM_SECURE_COOKIES": "true"}
+           "STOFRUM_VAR_DIR": str(tmp / "var"), "STOFRUM_TRUSTED_PROXIES": "127.0.0.1"}
+    env.pop("STOFRUM_DEMO")
     app = start_server(env, tmp)
     app_url = next(app)
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -67,13 +69,34 @@ def proxied_url(server_env, tmp_path_factory):
                 raise RuntimeError("nginx did not start: "
                                    + nginx.stderr.read().decode(errors="replace")) from None
             time.sleep(0.2)
-    yield url
+    yield url, app_url
     nginx.terminate()
     nginx.wait(timeout=10)
     next(app, None)
 
 
+def test_through_the_proxy_the_app_sends_hsts_and_directly_it_redirects_to_https(
+        proxied_url):
+    proxied_url, app_url = proxied_url
+    with urllib.request.urlopen(f"{proxied_url}/", context=unverified()) as response:
+        assert response.headers.get_all("Strict-Transport-Security") == [
+            "max-age=31536000; includeSubDomains; preload"]
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    direct = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        direct.open(f"{app_url}/staff/login/")
+    assert answer.value.code == 301
+    assert answer.value.headers["Location"].startswith("https://")
+    with direct.open(f"{app_url}/healthz") as response:  # a load balancer's probe
+        assert response.status == 200
+
+
 def test_door_tabs_over_https_and_http2_share_one_connection(browser, proxied_url):
+    proxied_url, _ = proxied_url
     api = Api(proxied_url, ssl_context=unverified())
     context = browser.new_context(viewport={"width": 1024, "height": 768},
                                   ignore_https_errors=True)
