@@ -25,7 +25,8 @@ def test_the_public_files_a_complaint_through_the_api_without_logging_in(http_se
                            {**COMPLAINT, "site": "h17"})
     assert status == 201, body[:300]
     receipt = json.loads(body)
-    assert set(receipt) == {"id", "route", "status", "received_at", "answer_due_on"}
+    assert set(receipt) == {"id", "route", "status", "received_at", "answer_due_on",
+                            "cpr_masked"}
 
 
 def test_a_bearer_call_never_needs_a_csrf_token(http_server, role_tokens):
