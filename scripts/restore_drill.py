@@ -47,6 +47,7 @@ SUMMARY_TABLES = ("stats_visitday", "stats_municipalityday", "stats_substanceday
 APPEND_ONLY_TABLES = {"audit_auditevent": ("summary", "seq"),
                       "health_journalrecord": ("assessment", "written_at")}
 INSUFFICIENT_PRIVILEGE = "42501"
+VERBOSE = False  # --verbose: the whole error output of a failed command
 
 
 class DrillError(Exception):
@@ -125,6 +126,8 @@ def run(command: list[str], env: dict | None = None, timeout: int = 300) -> str:
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
                             timeout=timeout, check=False)
     if result.returncode != 0:
+        if VERBOSE:
+            print(result.stderr, file=sys.stderr)
         tail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-3:]
         named = " ".join(Path(part).name if part.startswith("/") else part
                          for part in command[:3])
@@ -138,8 +141,8 @@ def django_env(database_url: str, keys: Path, var: Path) -> dict:
            if name not in ("STOFRUM_CPR_KEY", "STOFRUM_AUDIT_KEY", "STOFRUM_EVENT_BUS")}
     env.update(DATABASE_URL=database_url, STOFRUM_CPR_KEY_FILE=str(keys / "cpr.key"),
                STOFRUM_AUDIT_KEY_FILE=str(keys / "audit.key"), STOFRUM_VAR_DIR=str(var),
-               SECRET_KEY="restore-drill-only",  # noqa: S106 DJANGO_SETTINGS_MODULE="stofrum.settings",
-               STOFRUM_DEMO="true")
+               DJANGO_SETTINGS_MODULE="stofrum.settings", STOFRUM_DEMO="true",
+               SECRET_KEY="restore-drill-only")  # noqa: S106
     return env
 
 
@@ -522,7 +525,11 @@ def main(argv: list[str]) -> int:
                              "directory")
     parser.add_argument("--from", dest="kept", type=Path,
                         help="restore and check a backup kept by --keep instead of making one")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print the whole error output of a command that fails")
     options = parser.parse_args(argv)
+    global VERBOSE
+    VERBOSE = options.verbose
     server = options.server or os.environ.get("DATABASE_URL", "")
     if not server.startswith(("postgres://", "postgresql://")):
         server = DEFAULT_SERVER

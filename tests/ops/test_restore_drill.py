@@ -1,6 +1,7 @@
 """The restore drill (scripts/restore-drill, README "Backups"): on PostgreSQL it backs up a
 database with demo data and journals, restores it and proves it; a damaged backup (a
-truncated dump, other keys, other rows or statistics than the original's) fails it. Its
+truncated dump, a dump without the audit trail's trigger, other keys, other rows or
+statistics than the original's) fails it. Its
 comparisons are tested here on their own too."""
 
 import importlib.util
@@ -14,6 +15,8 @@ from base64 import b64encode
 from pathlib import Path
 
 import pytest
+
+from tests.live_server import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "restore-drill"
@@ -32,9 +35,10 @@ def load_drill():
 drill = load_drill()
 
 
-def run_drill(*args):
+def run_drill(*args, temp: Path | None = None):
+    env = {**os.environ, "TMPDIR": str(temp)} if temp else None
     result = subprocess.run([str(SCRIPT), "--server", os.environ["DATABASE_URL"], *args],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900,
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
                             check=False)
     return result.returncode, result.stdout + result.stderr
 
@@ -107,10 +111,12 @@ def test_the_anchor_and_the_tool_versions_are_read_from_the_commands_output():
 
 @pytest.fixture(scope="module")
 def kept_backup(tmp_path_factory):
-    """The whole drill, once, keeping its backup: (exit code, output, backup directory)."""
+    """The whole drill, once, keeping its backup: (exit code, output, backup directory,
+    the drill's temporary directory)."""
     kept = tmp_path_factory.mktemp("drill") / "kept"
-    code, output = run_drill("--keep", str(kept))
-    return code, output, kept
+    temp = tmp_path_factory.mktemp("drill-temp")
+    code, output = run_drill("--keep", str(kept), temp=temp)
+    return code, output, kept, temp
 
 
 def leftovers(output: str) -> list[str]:
@@ -128,7 +134,7 @@ def leftovers(output: str) -> list[str]:
 
 @pytest.mark.postgres
 def test_the_drill_backs_up_restores_and_proves_it(kept_backup):
-    code, output, kept = kept_backup
+    code, output, kept, temp = kept_backup
     assert code == 0, output
     assert outcome(output) == dict.fromkeys(CHECKS, "ok"), output
     assert "restore drill passed" in output
@@ -139,6 +145,7 @@ def test_the_drill_backs_up_restores_and_proves_it(kept_backup):
     assert sorted(p.name for p in (kept / "key-backup").iterdir()) == ["audit.key", "cpr.key"]
     assert len(set(re.findall(r"_drill_[0-9a-f]{8}_(source|target|app)\b", output))) == 3
     assert leftovers(output) == []
+    assert list(temp.iterdir()) == []  # the source's and the restored keys are gone too
 
 
 @pytest.mark.postgres
@@ -153,10 +160,34 @@ def test_a_truncated_dump_fails_the_drill(kept_backup, tmp_path):
     assert "restore drill FAILED" in output
 
 
+def drop_audit_trigger(dump: Path, tmp_path: Path) -> None:
+    """Rewrite the dump without the audit trail's append-only trigger (restored into a
+    scratch database without it, dumped again)."""
+    import psycopg
+
+    listing = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True,
+                             text=True, check=True).stdout
+    trigger = re.compile(r"TRIGGER public audit_auditevent audit_event_append_only ")
+    assert trigger.search(listing), listing
+    (tmp_path / "list").write_text("\n".join(
+        line for line in listing.splitlines() if not trigger.search(line)))
+    url = fresh_database_url(os.environ["DATABASE_URL"], tmp_path, "drilltest")
+    try:
+        for command in (["pg_restore", "--no-owner", "--no-acl", "--exit-on-error",
+                         f"--use-list={tmp_path / 'list'}", f"--dbname={url}", str(dump)],
+                        ["pg_dump", "--format=custom", f"--file={dump}", f"--dbname={url}"]):
+            subprocess.run(command, capture_output=True, check=True)
+    finally:
+        admin = re.sub(r"/[^/]*$", "/postgres", url)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
 @pytest.mark.postgres
 def test_a_backup_unlike_the_original_fails_each_check_it_breaks(kept_backup, tmp_path):
     damaged = tmp_path / "damaged"
     shutil.copytree(kept_backup[2], damaged)
+    drop_audit_trigger(damaged / "backup" / "stofrum.dump", tmp_path)
     keys = damaged / "key-backup"
     key_id = "k00000000-000000"
     (keys / "cpr.key").write_text(json.dumps({
@@ -172,7 +203,9 @@ def test_a_backup_unlike_the_original_fails_each_check_it_breaks(kept_backup, tm
     assert outcome(output) == {
         "tools": "ok", "keys apart": "ok", "restore": "ok", "same rows": "FAILED",
         "app role": "ok", "cpr decrypts": "FAILED", "audit chain": "FAILED",
-        "append-only": "ok", "statistics": "FAILED"}, output
+        "append-only": "FAILED", "statistics": "FAILED"}, output
     assert "visits_visit: " in output
     assert "indicator check_ins" in output
+    assert "the owner's UPDATE on audit_auditevent was not refused by the trigger" in output
+    assert "health_journalrecord was not" not in output
     assert leftovers(output) == []
