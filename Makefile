@@ -10,7 +10,8 @@ PORT ?= 8000
 # PostgreSQL for the second test run (CI requires it; locally it is used when reachable).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/stofrum
 
-.PHONY: run test test-sqlite test-postgres test-browser lint install messages bench clean
+.PHONY: run test test-sqlite test-postgres test-browser lint install messages bench clean \
+  restore-drill
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Stofrum needs Python 3.12 or newer (Django 6)."; exit 1; }
@@ -52,6 +53,11 @@ test-postgres: install
 	  DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" -q; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but not reachable"; exit 1; \
 	else echo "SKIPPED the PostgreSQL run: $(TEST_POSTGRES_URL) is not reachable"; fi
+
+# Back up a database with demo data and journals, restore it and prove it (README "Backups");
+# make test-postgres runs it too (tests/ops/test_restore_drill.py).
+restore-drill: install
+	scripts/restore-drill --server $(TEST_POSTGRES_URL)
 
 # axe-core (npm) checks every page the browser tests visit for WCAG 2.1 A/AA.
 AXE_VERSION := 4.11.0

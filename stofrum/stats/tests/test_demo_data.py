@@ -127,6 +127,27 @@ def test_rebuild_statistics_restores_summaries_from_the_visits(sites):
     assert indicators.summary(list(Site.objects.all()), date(2026, 5, 30), END) == before
 
 
+def test_rebuild_statistics_keeps_the_booth_minutes_of_the_last_visit_past_midnight(sites):
+    # The newest visit checked in before midnight and got its booth after it: its
+    # booth-minutes belong to the next day, which the rebuild must cover (a restore runs
+    # rebuild_statistics without a range).
+    from datetime import datetime, time, timedelta
+
+    from stofrum.stats.models import HourDay
+    from stofrum.stats.summaries import copenhagen
+
+    call_command("demo_data", persons=20, days=2, visits_per_day=40, seed=8, end=END,
+                 stdout=io.StringIO())
+    midnight = datetime.combine(END + timedelta(days=1), time(0), tzinfo=copenhagen())
+    last = Visit.objects.filter(state="done").order_by("-checked_in_at").first()
+    Visit.objects.filter(pk=last.pk).update(
+        checked_in_at=midnight - timedelta(minutes=10), booth_at=midnight + timedelta(minutes=5),
+        ended_at=midnight + timedelta(minutes=35))
+    call_command("rebuild_statistics", stdout=io.StringIO())
+    assert HourDay.objects.get(site=last.site_id, day=END + timedelta(days=1),
+                               hour=0).booth_minutes == 30
+
+
 def test_rebuild_statistics_refuses_a_backwards_range(sites):
     from django.core.management.base import CommandError
 

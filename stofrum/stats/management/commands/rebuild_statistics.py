@@ -17,12 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="day_to", type=date.fromisoformat)
 
     def handle(self, *args, day_from, day_to, **options):
-        span = Visit.objects.aggregate(first=Min("checked_in_at"), last=Max("checked_in_at"))
+        span = Visit.objects.aggregate(first=Min("checked_in_at"), last=Max("checked_in_at"),
+                                       last_booth=Max("booth_at"))
         if span["first"] is None:
             self.stdout.write("No visits; nothing to rebuild.")
             return
         day_from = day_from or local_day(span["first"])
-        day_to = day_to or local_day(span["last"])
+        # A visit's booth-minutes count on the day it got its booth, which may be the day
+        # after its check-in.
+        day_to = day_to or local_day(max(m for m in (span["last"], span["last_booth"]) if m))
         if day_from > day_to:
             raise CommandError("--from must not be after --to")
         rebuild(Site.objects.values_list("pk", flat=True), day_from, day_to)
