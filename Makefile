@@ -10,8 +10,8 @@ PORT ?= 8000
 # PostgreSQL for the second test run (CI requires it; locally it is used when reachable).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/stofrum
 
-.PHONY: run test test-sqlite test-postgres test-browser lint install messages bench clean \
-  restore-drill
+.PHONY: run test test-sqlite test-postgres test-browser prod-check lint install messages bench \
+  clean restore-drill
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Stofrum needs Python 3.12 or newer (Django 6)."; exit 1; }
@@ -67,10 +67,21 @@ var/axe/node_modules/axe-core/axe.min.js:
 	elif [ -n "$$CI" ]; then echo "npm is required in CI for axe-core: apt-get install npm"; exit 1; \
 	else echo "SKIPPED axe-core: npm is missing"; fi
 
+# The browser tests include the production layout's (tests/browser/test_prod_layout.py),
+# which makes its own database, owner and app roles on the PostgreSQL of TEST_POSTGRES_URL.
 test-browser: install var/axe/node_modules/axe-core/axe.min.js
-	@if [ -x /usr/bin/chromium ]; then $(VENV)/bin/pytest -m browser -q; \
+	@if [ -x /usr/bin/chromium ]; then \
+	  TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -m browser -q; \
 	elif [ -n "$$CI" ]; then echo "chromium is required in CI: apt-get install chromium"; exit 1; \
 	else echo "SKIPPED the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"; fi
+
+# The production layout (deploy/, README "Production") on this machine: PostgreSQL, two app
+# processes as the app role, nginx with a self-signed certificate, Chromium over HTTPS.
+# Nothing it needs may be missing (CI=true makes a missing nginx or PostgreSQL an error).
+prod-check: install var/axe/node_modules/axe-core/axe.min.js
+	@[ -x /usr/bin/chromium ] || { echo "prod-check needs chromium (apt-get install chromium)"; exit 1; }
+	CI=$${CI:-true} TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) \
+	  $(VENV)/bin/pytest -m browser -q tests/browser/test_prod_layout.py
 
 # Update the Danish catalogue after changing user-facing text; translate the new entries
 # (scripts/fill-po helps), then compile. The compiled .mo is committed.

@@ -50,3 +50,16 @@ class DropQueryStrings(logging.Filter):
         elif isinstance(record.msg, str) and not record.args:
             record.msg = drop_query_string(record.msg)
         return True
+
+
+def server_access_handlers(logger_name: str) -> list[str]:
+    """The handlers for a server's access logger in LOGGING: the console while the server
+    logs access lines, none when it was started without (uvicorn --no-access-log leaves the
+    logger without handlers before Django configures logging, and uvicorn writes its lines
+    only while the logger has a handler)."""
+    logger = logging.getLogger(logger_name)
+    if logger_name in logging.Logger.manager.loggerDict and not logger.handlers \
+            and not logger.propagate:
+        return []
+    return ["console"]
+

@@ -10,6 +10,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from stofrum.env import ConfigError, envbool, envclock, envint, envlist, envstr
+from stofrum.log_format import server_access_handlers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("STOFRUM_VAR_DIR", str(BASE_DIR / "var")))
@@ -298,8 +299,10 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
-        "uvicorn.access": {"handlers": ["console"], "filters": ["no_query"],
-                           "propagate": False},
+        # uvicorn's --no-access-log (production: the app's own access log replaces it)
+        # stays in force.
+        "uvicorn.access": {"handlers": server_access_handlers("uvicorn.access"),
+                           "filters": ["no_query"], "propagate": False},
         "django.server": {"handlers": ["console"], "filters": ["no_query"], "level": "INFO",
                           "propagate": False},
     },

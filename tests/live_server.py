@@ -61,14 +61,19 @@ def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
                     ["collectstatic", "--noinput", "--verbosity", "0"]):
         manage(env, *command)
     port = free_port()
-    log = (folder / "uvicorn.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
-         "--host", "127.0.0.1", "--port", str(port),
-         # as in production (README): the app, not uvicorn, reads X-Forwarded-For, and only
-         # from STOFRUM_TRUSTED_PROXIES (stofrum/client_address.py)
-         "--no-proxy-headers"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    yield from serve(env, folder / "uvicorn.log", port, [
+        sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
+        "--host", "127.0.0.1", "--port", str(port),
+        # as in production (README): the app, not uvicorn, reads X-Forwarded-For, and only
+        # from STOFRUM_TRUSTED_PROXIES (stofrum/client_address.py)
+        "--no-proxy-headers"])
+
+
+def serve(env, log_path: Path, port: int, command: list[str]):
+    """Run an app process (`command`, listening on 127.0.0.1:`port`) until it answers
+    /healthz; yields its URL, stops it after. Its output goes to `log_path`."""
+    log = log_path.open("w")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -80,12 +85,15 @@ def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError("the app did not start: " + Path(log.name).read_text()[-3000:])
+            log.close()
+            raise RuntimeError("the app did not start: " + log_path.read_text()[-3000:])
         time.sleep(0.2)
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

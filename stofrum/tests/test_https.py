@@ -114,6 +114,8 @@ def test_check_deploy_is_clean_in_the_production_environment_the_readme_shows(
     # vault for this test (conftest.py).
     assert env["STOFRUM_CPR_KEY_FILE"] == "/etc/stofrum/cpr.key"
     env["STOFRUM_CPR_KEY_FILE"] = settings.STOFRUM_CPR_KEY_FILE
+    assert env["STOFRUM_VAR_DIR"] == "/var/lib/stofrum"  # systemd's StateDirectory
+    env["STOFRUM_VAR_DIR"] = str(tmp_path / "var")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, env=clean_environment(tmp_path, **env),

@@ -17,11 +17,12 @@ PASSWORD = "stofrum-demo"
 class Api:
     """The JSON API as a demo account (reception unless told), to set the scene quickly."""
 
-    def __init__(self, base: str, username="reception", otp=None, ssl_context=None):
+    def __init__(self, base: str, username="reception", otp=None, ssl_context=None,
+                 password=PASSWORD):
         self.base = base
         self.ssl_context = ssl_context
         self.token = None
-        credentials = {"username": username, "password": PASSWORD, **({"otp": otp} if otp else {})}
+        credentials = {"username": username, "password": password, **({"otp": otp} if otp else {})}
         self.token = self.call("POST", "/auth/token", credentials)["token"]
 
     def call(self, method, path, body=None):

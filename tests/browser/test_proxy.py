@@ -2,41 +2,23 @@
 the live board through it. Over HTTP/2 every tab of a browser shares one connection, so
 no number of open door tabs can starve another page."""
 
-import os
 import re
-import shutil
-import ssl
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_door import Api, log_in
-from tests.live_server import ROOT, free_port, start_server
+from tests.live_server import start_server
+from tests.prod_layout import require_nginx, self_signed_certificate, serve_proxy, unverified
 
 pytestmark = pytest.mark.browser
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def unverified() -> ssl.SSLContext:
-    """The proxy's certificate is self-signed for the test."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 @pytest.fixture(scope="module")
 def proxied_url(server_env, tmp_path_factory):
-    if not Path(NGINX).exists():
-        if os.environ.get("CI"):
-            raise RuntimeError("nginx is required in CI for the proxy test (apt-get install nginx)")
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    require_nginx()
     tmp = tmp_path_factory.mktemp("proxy")
     # The production configuration (README): not the demo, the proxy on 127.0.0.1 trusted.
     env = {**server_env, "DATABASE_URL": f"sqlite:///{tmp / 'proxied.sqlite3'}",
@@ -44,34 +26,10 @@ def proxied_url(server_env, tmp_path_factory):
     env.pop("STOFRUM_DEMO")
     app = start_server(env, tmp)
     app_url = next(app)
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-keyout", str(tmp / "key.pem"),
-                    "-out", str(tmp / "cert.pem")], check=True, capture_output=True)
-    port = free_port()
-    conf = (ROOT / "deploy" / "nginx.conf.template").read_text()
-    for name, value in {"PREFIX": str(tmp), "LISTEN": str(port), "CERT": str(tmp / "cert.pem"),
-                        "KEY": str(tmp / "key.pem"),
-                        "UPSTREAMS": f"server {app_url.removeprefix('http://')};"}.items():
-        conf = conf.replace("${" + name + "}", value)
-    (tmp / "nginx.conf").write_text(conf)
-    nginx = subprocess.Popen([NGINX, "-c", str(tmp / "nginx.conf"), "-p", str(tmp),
-                              "-g", "daemon off; user root;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"https://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2, context=unverified()):
-                break
-        except OSError:
-            if nginx.poll() is not None or time.monotonic() > deadline:
-                nginx.kill()
-                raise RuntimeError("nginx did not start: "
-                                   + nginx.stderr.read().decode(errors="replace")) from None
-            time.sleep(0.2)
-    yield url, app_url
-    nginx.terminate()
-    nginx.wait(timeout=10)
+    cert, key = self_signed_certificate(tmp)
+    proxy = serve_proxy(tmp / "nginx", [app_url.removeprefix("http://")], cert, key)
+    yield next(proxy), app_url
+    next(proxy, None)
     next(app, None)
 
 
