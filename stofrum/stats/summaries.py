@@ -68,6 +68,22 @@ def _visits(site_ids, day_from, day_to):
                                 checked_in_at__lt=end).order_by()
 
 
+# Nobody waits this long for a booth; the bound lets the booth-minutes query use the
+# check-in index.
+LONGEST_WAIT = timedelta(days=2)
+
+
+def _booth_visits(site_ids, day_from, day_to):
+    """The ended visits that got their booth on these days: a booth-minute counts on the
+    day the booth was taken, which may be the day after the check-in."""
+    from stofrum.visits.models import Visit
+
+    start, end = day_bounds(day_from, day_to)
+    return Visit.objects.filter(site_id__in=site_ids, checked_in_at__gte=start - LONGEST_WAIT,
+                                checked_in_at__lt=end, booth_at__gte=start, booth_at__lt=end,
+                                ended_at__isnull=False).order_by()
+
+
 def _insert(model, rows) -> int:
     """Write summary rows (dicts with the same keys) with the bulk loader (COPY on
     PostgreSQL), BATCH at a time: the rows come from a server-side cursor on the same
@@ -127,7 +143,7 @@ def rebuild(site_ids, day_from: date, day_to: date) -> None:
                   .values("site_id", "day", "hour").annotate(n=Count("id"))
                   .iterator(chunk_size=BATCH)):
             hours[(r["site_id"], r["day"], r["hour"])] = {"check_ins": r["n"]}
-        for r in (visits.filter(booth_at__isnull=False, ended_at__isnull=False)
+        for r in (_booth_visits(site_ids, day_from, day_to)
                   .annotate(day=TruncDate("booth_at", tzinfo=tz),
                             hour=ExtractHour("booth_at", tzinfo=tz),
                             minutes=MinutesBetween("booth_at", "ended_at"))

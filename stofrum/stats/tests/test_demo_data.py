@@ -148,6 +148,36 @@ def test_rebuild_statistics_keeps_the_booth_minutes_of_the_last_visit_past_midni
                                hour=0).booth_minutes == 30
 
 
+def test_one_days_refresh_keeps_the_booth_minutes_of_a_visit_from_the_day_before(sites):
+    # The live path rebuilds one stale day at a time: the day after midnight must count the
+    # booth-minutes of a visit checked in before midnight, however the days are rebuilt.
+    from datetime import datetime, time, timedelta
+
+    from stofrum.stats.models import HourDay
+    from stofrum.stats.summaries import copenhagen, mark_stale, rebuild, refresh_stale
+
+    call_command("demo_data", persons=20, days=2, visits_per_day=40, seed=8, end=END,
+                 stdout=io.StringIO())
+    next_day = END + timedelta(days=1)
+    midnight = datetime.combine(next_day, time(0), tzinfo=copenhagen())
+    last = Visit.objects.filter(state="done").order_by("-checked_in_at").first()
+    Visit.objects.filter(pk=last.pk).update(
+        checked_in_at=midnight - timedelta(minutes=10), booth_at=midnight + timedelta(minutes=5),
+        ended_at=midnight + timedelta(minutes=35))
+
+    def booth_minutes():
+        row = HourDay.objects.filter(site=last.site_id, day=next_day, hour=0).first()
+        return row and row.booth_minutes
+
+    mark_stale(last.site_id, midnight - timedelta(minutes=10), midnight + timedelta(minutes=5))
+    refresh_stale()
+    assert booth_minutes() == 30
+    rebuild([last.site_id], END, END)
+    assert booth_minutes() == 30
+    rebuild([last.site_id], next_day, next_day)
+    assert booth_minutes() == 30
+
+
 def test_rebuild_statistics_refuses_a_backwards_range(sites):
     from django.core.management.base import CommandError
 
