@@ -18,6 +18,7 @@ from stofrum.errors import Conflict, InvalidInput, NotFound
 from stofrum.health.models import Disclosure, Incident, JournalRecord, PatientIdentifier
 from stofrum.idempotency.services import delete_expired_idempotency_keys
 from stofrum.people.models import ANONYMISED_ALIAS, FirstAidAgreement, Person
+from stofrum.staff.models import ApiToken
 from stofrum.staff.roles import Capability
 from stofrum.stats.summaries import mark_visits_stale
 from stofrum.visits.choices import OPEN_STATES
@@ -66,6 +67,7 @@ RETENTION_COUNTS = (
     ("lockout_records_deleted", "login lock-out records deleted"),
     ("rate_windows_swept", "complaint rate windows swept"),
     ("idempotency_keys_deleted", "expired idempotency keys deleted"),
+    ("api_tokens_deleted", "expired API tokens deleted"),
 )
 _CHUNK = 500
 
@@ -242,6 +244,7 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> dict
             "lockout_records_deleted": lockout,
             "rate_windows_swept": sweep_submission_windows(),
             "idempotency_keys_deleted": delete_expired_idempotency_keys(now),
+            "api_tokens_deleted": ApiToken.objects.filter(expires_at__lte=now).delete()[0],
         }
         if any(counts.values()):
             record(None, "retention.applied", summary=today.isoformat(), changes=counts)

@@ -29,7 +29,7 @@ ASSESSMENT = "Respirationsdepression efter heroin."
 SIGNATURE = "data:image/png;base64,iVBORw0KGgo="
 ZEROS = {"journals_deleted": 0, "patients_deleted": 0, "persons_anonymised": 0,
          "addresses_removed": 0, "lockout_records_deleted": 0, "rate_windows_swept": 0,
-         "idempotency_keys_deleted": 0}
+         "idempotency_keys_deleted": 0, "api_tokens_deleted": 0}
 
 
 def counts(**nonzero):
@@ -226,6 +226,18 @@ def test_idempotency_keys_go_when_they_are_over_24_hours_old(door):
     assert apply_retention(today) == ZEROS
 
 
+def test_api_tokens_go_once_they_have_expired(door):
+    from stofrum.staff.models import ApiToken
+
+    midnight = services._start_of(timezone.localdate())
+    ApiToken.issue(door, midnight)
+    alive, _raw = ApiToken.issue(door, midnight + timedelta(seconds=1))
+
+    assert apply_retention(timezone.localdate()) == counts(api_tokens_deleted=1)
+    assert list(ApiToken.objects.values_list("pk", flat=True)) == [alive.pk]
+    assert apply_retention(timezone.localdate()) == ZEROS
+
+
 # --- persons --------------------------------------------------------------------------
 
 
@@ -365,7 +377,7 @@ def test_the_command_prints_counts_only_and_a_second_run_zeros(nurse, incident, 
     call_command("apply_retention", "--today", later)
     lines = capsys.readouterr().out.splitlines()
     assert lines == dry[1:] and len(lines) == len(services.RETENTION_COUNTS)
-    assert all(re.fullmatch(r"[a-z -]+: \d+", line) for line in lines)
+    assert all(re.fullmatch(r"[A-Za-z -]+: \d+", line) for line in lines)
     assert "persons anonymised: 4" in lines and "journal records deleted: 1" in lines
     call_command("apply_retention", "--today", later)
     assert all(line.endswith(": 0") for line in capsys.readouterr().out.splitlines())
