@@ -282,6 +282,7 @@ class Replay:
                 cumulative.append(total)
             self.pools[slug] = (people, cumulative)
         self.open_persons: set[str] = set()
+        self.alarmed: set[str] = set()  # visits an alarm was raised for
         self.in_booth = defaultdict(dict)  # site -> {visit id: Visit}
         self.queued = defaultdict(dict)
         self.tasks: set[asyncio.Task] = set()
@@ -456,10 +457,12 @@ class Replay:
         # An alarm does not wait for anyone's desk: whoever is nearest presses it.
         self.phase.lag.append(max(0.0, time.perf_counter() - when) * 1000)
         health = self.staff[(alarm.site, "health")]
-        booths = list(self.in_booth[alarm.site].values())
+        booths = [v for v in self.in_booth[alarm.site].values()
+                  if v.id not in self.alarmed]  # a second alarm would join the first
         body = {"site": alarm.site, "kind": alarm.kind}
         if booths:
             body["visit"] = self.rng.choice(booths).id
+            self.alarmed.add(body["visit"])
         started = time.perf_counter()
         answer = await self.call("incident", health, "POST", "/api/v1/incidents",
                                  expect=(201,), idempotent=True, json_body=body)
