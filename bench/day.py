@@ -289,6 +289,7 @@ class Replay:
         self.requests = 0
         self.rng = random.Random(3)
         self.started = 0.0
+        self.stopped = False  # past the time limit: nobody new arrives
 
     # time: seconds into the day <-> perf_counter
     def real(self, day_seconds: float) -> float:
@@ -371,6 +372,9 @@ class Replay:
 
     async def arrive(self, when: float, arrival: Arrival) -> None:
         async with self.desk(arrival.site, "reception", when) as door:
+            if self.stopped:
+                self.phase.info["arrivals not played (time limit)"] += 1
+                return
             await self._arrive(door, arrival)
 
     async def _arrive(self, door, arrival: Arrival) -> None:
@@ -454,6 +458,9 @@ class Replay:
     # --- the overdose response ---------------------------------------------------------
 
     async def alarm(self, when: float, alarm: Alarm) -> None:
+        if self.stopped:
+            self.phase.info["alarms not played (time limit)"] += 1
+            return
         # An alarm does not wait for anyone's desk: whoever is nearest presses it.
         self.phase.lag.append(max(0.0, time.perf_counter() - when) * 1000)
         health = self.staff[(alarm.site, "health")]
@@ -511,9 +518,12 @@ class Replay:
 
     # --- the phase ---------------------------------------------------------------------
 
-    async def run(self, arrivals, alarms) -> None:
+    async def run(self, arrivals, alarms, limit_s: float | None) -> None:
         await self.open_boards()
         self.started = time.perf_counter() + 0.5
+        if limit_s:
+            asyncio.get_running_loop().call_at(
+                asyncio.get_running_loop().time() + limit_s, setattr, self, "stopped", True)
         for arrival in arrivals:
             self.spawn_at(self.real(arrival.at), self.arrive, arrival)
         for alarm in alarms:
@@ -643,7 +653,8 @@ def measure_phase(url, setup_data, phase, args, pids, nginx_pid, seed, open_pers
 
     async def go():
         try:
-            await replay.run(arrivals, alarms)
+            await replay.run(arrivals, alarms,
+                             args.max_minutes * 60 if args.max_minutes else None)
         finally:
             await replay.close()
 
@@ -670,7 +681,7 @@ def measure_phase(url, setup_data, phase, args, pids, nginx_pid, seed, open_pers
         "phase": phase.name, "processes": len(pids), "date": date.today().isoformat(),
         "commit": commit(), "minutes": DAY / phase.scale / 60, "checkins": len(arrivals),
         "incidents": len(alarms), "boards": args.boards * len(replay.sites),
-        "desks": args.desks,
+        "desks": args.desks, "max_minutes": args.max_minutes,
         "board_refresh": not args.no_board_refresh, "wall_s": wall,
         "requests": replay.requests, "ops": ops, "errors": len(phase.errors),
         "error_samples": [f"{op}: {text}" for op, text in phase.errors[:20]],
@@ -743,7 +754,9 @@ def summary_lines(row) -> list[str]:
     return [
         f"- {row['boards']} boards ({row['boards'] // 5} per site), {row.get('desks', 2)} "
         f"reception and {row.get('desks', 2)} health staff per site; the day took "
-        f"{row['wall_s'] / 60:.1f} min against {row['minutes']:.1f} planned",
+        f"{row['wall_s'] / 60:.1f} min against {row['minutes']:.1f} planned"
+        + (f" (nobody new arrived after {row['max_minutes']:g} min)"
+           if row.get("max_minutes") else ""),
         f"- errors: **{row['errors']}**; expected refusals: {expected}",
         f"- {row['requests']} requests in {row['wall_s']:.0f} s "
         f"({row['requests'] / row['wall_s']:.1f}/s); app CPU {row['app_cpu_s']:.1f} s = "
@@ -821,6 +834,9 @@ def main() -> None:
                         help="reception (and health) staff per site, one request at a time")
     parser.add_argument("--no-board-refresh", action="store_true",
                         help="boards only listen (the door's still sees the queue move)")
+    parser.add_argument("--max-minutes", type=float, default=None,
+                        help="a phase's time limit: after it nobody new arrives (those in "
+                             "booths and queues still leave)")
     parser.add_argument("--quick", action="store_true",
                         help="a one-minute day and a six-second burst")
     parser.add_argument("--db", default=DB_NAME)
