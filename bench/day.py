@@ -68,6 +68,8 @@ HEALTH_SERVICES = {"observation", "wound_care", "doctor_assessment", "eye_rinse"
 INTERVENTIONS = {"overdose_opioid": [("naloxone", 1), ("oxygen", 2), ("recovery_position", 4)],
                  "default": [("oxygen", 1), ("recovery_position", 3), ("ambulance_called", 5)]}
 CLOSE_AFTER_MINUTES = 15
+# Sent again without a key, a write done the first time answers so.
+RETRY_ANSWERS = {(409, "not_queued"), (409, "incident_closed")}
 TIMEOUT_S = 120
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -329,12 +331,20 @@ class Replay:
         headers = {"Idempotency-Key": uuid.uuid4().hex} if idempotent else None
         self.requests += 1
         started = time.perf_counter()
-        try:
-            response = await client.request(method, path, json=json_body, params=params,
-                                            headers=headers)
-        except self.httpx.HTTPError as exc:
-            self.phase.errors.append((op, f"{type(exc).__name__}: {exc}"))
-            return None
+        for attempt in (1, 2):
+            try:
+                response = await client.request(method, path, json=json_body, params=params,
+                                                headers=headers)
+                break
+            except self.httpx.TransportError as exc:
+                # nginx ends an HTTP/2 connection after 1,000 requests (GOAWAY); a browser
+                # sends what was cut off again on a new connection, and so does this
+                # client: a write with the same Idempotency-Key, answered once.
+                if attempt == 2 or not isinstance(exc, (self.httpx.RemoteProtocolError,
+                                                        self.httpx.LocalProtocolError)):
+                    self.phase.errors.append((op, f"{type(exc).__name__}: {exc}"))
+                    return None
+                self.phase.info["sent again after the connection ended"] += 1
         self.phase.samples[op].append((time.perf_counter() - started) * 1000)
         if response.status_code in expect:
             return response
@@ -342,7 +352,8 @@ class Replay:
             code = response.json().get("code")
         except ValueError:
             code = None
-        if (response.status_code, code) in accept:
+        if (response.status_code, code) in accept or (
+                attempt == 2 and (response.status_code, code) in RETRY_ANSWERS):
             self.phase.expected[(op, response.status_code, code)] += 1
             return response
         self.phase.errors.append((op, f"{response.status_code} {code or response.text[:80]}"))
@@ -513,6 +524,7 @@ class Replay:
         await asyncio.gather(*(b.task for b in self.boards), return_exceptions=True)
         for board in self.boards:
             await board.client.aclose()
+            await board.stream_client.aclose()
         for client in self.staff.values():
             await client.aclose()
 
@@ -547,29 +559,49 @@ class Board:
     def __init__(self, replay: Replay, slug: str, index: int):
         self.replay, self.slug, self.index = replay, slug, index
         token = replay.staff[(slug, "reception")].headers["Authorization"]
-        self.client = replay.httpx.AsyncClient(
+        # The stream on a connection of its own, so that the proxy's limit of requests
+        # per connection (the board's fetches) never cuts it.
+        self.stream_client = replay.httpx.AsyncClient(
             base_url=replay.url, http2=True, verify=proxy.unverified(),
             timeout=replay.httpx.Timeout(TIMEOUT_S, read=None),
             headers={"Authorization": token})
+        self.client = replay.httpx.AsyncClient(
+            base_url=replay.url, http2=True, verify=proxy.unverified(), timeout=TIMEOUT_S,
+            headers={"Authorization": token})
+        self.last_event_id = None
         self.ready = asyncio.Event()
         self.fetching = self.again = False
         self.task = None
 
     async def follow(self) -> None:
+        """The stream, opened again (with Last-Event-ID) when it ends, as EventSource does."""
+        while True:
+            await self.follow_once()
+            self.replay.phase.info["board streams opened again"] += 1
+            await asyncio.sleep(0.5)
+
+    async def follow_once(self) -> None:
         phase = self.replay.phase
+        headers = {"Accept": "text/event-stream"}
+        if self.last_event_id:
+            headers["Last-Event-ID"] = self.last_event_id
         try:
-            async with self.client.stream("GET", f"/api/v1/sites/{self.slug}/events",
-                                          headers={"Accept": "text/event-stream"}) as stream:
+            async with self.stream_client.stream(
+                    "GET", f"/api/v1/sites/{self.slug}/events", headers=headers) as stream:
                 if stream.status_code != 200:
                     phase.errors.append(("board stream", str(stream.status_code)))
                     return
                 event = None
                 async for line in stream.aiter_lines():
-                    if line.startswith("event: "):
+                    if line.startswith("id: "):
+                        self.last_event_id = line[4:]
+                    elif line.startswith("event: "):
                         event = line[7:]
                     elif line.startswith("data: "):
                         seen = time.perf_counter()
                         if event == "hello":
+                            if self.ready.is_set():  # back after a break: fetch it once
+                                self.changed()
                             self.ready.set()
                         elif event == "alarm":
                             data = json.loads(line[6:])
@@ -581,7 +613,8 @@ class Board:
         except asyncio.CancelledError:
             raise
         except self.replay.httpx.HTTPError as exc:
-            phase.errors.append(("board stream", f"{type(exc).__name__}: {exc}"))
+            if not isinstance(exc, self.replay.httpx.RemoteProtocolError):
+                phase.errors.append(("board stream", f"{type(exc).__name__}: {exc}"))
 
     def changed(self) -> None:
         door = self.index == 0
