@@ -489,12 +489,22 @@ class Replay:
         incident = answer.json()["id"]
         self.phase.alarm_sent[incident] = (started, alarm.site)
         steps = INTERVENTIONS.get(alarm.kind, INTERVENTIONS["default"])
-        for kind, minute in steps[: self.rng.choice((2, 3))]:
-            self.spawn_at(self.later(minute * 60), self.intervene, health, incident, kind)
-        self.spawn_at(self.later(CLOSE_AFTER_MINUTES * 60), self.close_incident, health,
-                      incident, alarm.outcome)
+        self.spawn_at(time.perf_counter(), self.respond, health, incident,
+                      steps[: self.rng.choice((2, 3))], alarm.outcome)
 
-    async def intervene(self, when: float, health, incident: str, kind: str) -> None:
+    async def respond(self, when: float, health, incident: str, steps, outcome) -> None:
+        """The interventions and the close, in order: each once the one before is answered
+        and its minute has come."""
+        for kind, minute in [*steps, (None, CLOSE_AFTER_MINUTES)]:
+            delay = when + minute * 60 / self.phase.scale - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if kind is None:
+                await self.close_incident(health, incident, outcome)
+            else:
+                await self.intervene(health, incident, kind)
+
+    async def intervene(self, health, incident: str, kind: str) -> None:
         body = {"kind": kind}
         if kind == "naloxone":
             body.update(dose_mg="0.4", route="im")
@@ -502,7 +512,7 @@ class Replay:
                         f"/api/v1/incidents/{incident}/interventions", expect=(201,),
                         idempotent=True, json_body=body)
 
-    async def close_incident(self, when: float, health, incident: str, outcome: str) -> None:
+    async def close_incident(self, health, incident: str, outcome: str) -> None:
         await self.call("close incident", health, "POST", f"/api/v1/incidents/{incident}/close",
                         json_body={"outcome": outcome})
 
