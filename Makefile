@@ -97,6 +97,7 @@ bench: install
 	$(PY) bench/alarm.py
 	$(PY) bench/door_tabs.py
 	$(PY) bench/stats.py
+	$(PY) bench/day.py --write-docs
 
 clean:
 	rm -rf $(VENV) var

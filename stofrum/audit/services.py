@@ -112,8 +112,16 @@ def _append_to_chain(event: AuditEvent) -> None:
     """Seal `event` as the chain's next link and insert it. One writer at a time: on
     PostgreSQL a transaction-scoped advisory lock (held until commit, so the next writer
     reads this row as the last), on SQLite the IMMEDIATE transaction's write lock."""
-    if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
         with connection.cursor() as cursor:
+            # The chain's lock is the last one a transaction takes. Django's foreign keys
+            # are checked at commit, and each check waits for a row another transaction
+            # holds FOR UPDATE (a site's booths at the door): checked there, with the
+            # chain's lock held, that other transaction waiting for the chain's lock
+            # deadlocked (an alarm raised while check-ins ran at the site). So they are
+            # checked now, before it, and the event's own when it is inserted.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])
     last = (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
             .values_list("seq", "chain_hash").first())
@@ -123,6 +131,9 @@ def _append_to_chain(event: AuditEvent) -> None:
     event.seq = seq
     event.chain_hash = chain.row_hash(chain.key(), seq, previous, content)
     event.save(force_insert=True)
+    if postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as before, for what follows
 
 
 def verify_chain(anchor: tuple[int, str] | None = None) -> chain.Verdict:

@@ -247,7 +247,8 @@ def close_incident(staff, incident: Incident, outcome: str, *, kind: str | None 
     kind), `incident_closed` (409).
     Emits `health.incident.closed` and an `alarm_closed` event."""
     incident = get_incident_for(staff, incident.pk)
-    incident = Incident.objects.select_for_update().select_related("site").get(pk=incident.pk)
+    incident = (Incident.objects.select_for_update(of=("self",)).select_related("site")
+                .get(pk=incident.pk))
     if incident.closed_at is not None:
         raise Conflict("incident_closed")
     if outcome not in Outcome.values:

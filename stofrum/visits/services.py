@@ -280,7 +280,8 @@ def add_assistance(staff, visit: Visit, assisted_by: Person, assessment: str) ->
     (BEK 972). Refuses `visit_closed` (409), `invalid_assistant`,
     `assisted_intake_unavailable`. Emits `visits.assistance_added` and a `board` event."""
     _require_site(staff, visit.site)
-    visit = Visit.objects.select_for_update().select_related("site", "person").get(pk=visit.pk)
+    visit = (Visit.objects.select_for_update(of=("self",)).select_related("site", "person")
+             .get(pk=visit.pk))
     if visit.state not in OPEN_STATES:
         raise Conflict("visit_closed")
     assessment = clean_text(assessment, "assistant_assessment")
@@ -359,7 +360,7 @@ def leave_queue(staff, visit: Visit) -> Visit:
     """The person gave up waiting (counted as abandoned). Refuses `not_queued` (409).
     Emits `visits.left_queue` and a `board` event."""
     _require_site(staff, visit.site)
-    visit = Visit.objects.select_for_update().select_related("site").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("site").get(pk=visit.pk)
     if visit.state != VisitState.QUEUED:
         raise Conflict("not_queued")
     visit.state, visit.ended_at = VisitState.LEFT_QUEUE, timezone.now()
