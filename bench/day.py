@@ -53,6 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench import common, proxy  # noqa: E402
+from tests.prod_layout import unverified  # noqa: E402
 
 DB_NAME = "stofrum_bench_day"
 SECRET_KEY = "bench-only"
@@ -266,7 +267,7 @@ class Replay:
         self.sites = {s["slug"]: s for s in setup_data["sites"]}
         self.staff = {
             (slug, role): httpx.AsyncClient(
-                base_url=url, http2=True, verify=proxy.unverified(), timeout=TIMEOUT_S,
+                base_url=url, http2=True, verify=unverified(), timeout=TIMEOUT_S,
                 headers={"Authorization": f"Bearer {token}"})
             for slug, roles in setup_data["tokens"].items() for role, token in roles.items()}
         # Staff do one thing at a time: `desks` receptionists and as many health staff
@@ -572,11 +573,11 @@ class Board:
         # The stream on a connection of its own, so that the proxy's limit of requests
         # per connection (the board's fetches) never cuts it.
         self.stream_client = replay.httpx.AsyncClient(
-            base_url=replay.url, http2=True, verify=proxy.unverified(),
+            base_url=replay.url, http2=True, verify=unverified(),
             timeout=replay.httpx.Timeout(TIMEOUT_S, read=None),
             headers={"Authorization": token})
         self.client = replay.httpx.AsyncClient(
-            base_url=replay.url, http2=True, verify=proxy.unverified(), timeout=TIMEOUT_S,
+            base_url=replay.url, http2=True, verify=unverified(), timeout=TIMEOUT_S,
             headers={"Authorization": token})
         self.last_event_id = None
         self.ready = asyncio.Event()
@@ -673,7 +674,7 @@ async def warm_up(url: str, setup_data: dict, processes: int) -> None:
     import httpx
 
     token = setup_data["tokens"]["h17"]["reception"]
-    async with httpx.AsyncClient(base_url=url, http2=True, verify=proxy.unverified(), timeout=60,
+    async with httpx.AsyncClient(base_url=url, http2=True, verify=unverified(), timeout=60,
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         for _ in range(10 * processes):
             await asyncio.gather(client.get("/api/v1/persons", params={"q": "Kim"}),

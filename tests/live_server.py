@@ -69,31 +69,57 @@ def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
         "--no-proxy-headers"])
 
 
-def serve(env, log_path: Path, port: int, command: list[str]):
-    """Run an app process (`command`, listening on 127.0.0.1:`port`) until it answers
-    /healthz; yields its URL, stops it after. Its output goes to `log_path`."""
-    log = log_path.open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+def start_process(command: list[str], log_path: Path, env=None) -> subprocess.Popen:
+    """Start `command` in the checkout, its output (both streams) to `log_path`."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path, what="the app",
+                       context=None, timeout: float = 30) -> None:
+    """Wait until `process` answers `url`/healthz (`context`: the SSL context for an https
+    URL); should it end or not answer within `timeout` seconds, kill it and raise with the
+    tail of its output in `log_path`."""
+    deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2, context=context) as answer:
+                if answer.status == 200:
+                    return
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            log.close()
-            raise RuntimeError("the app did not start: " + log_path.read_text()[-3000:])
+            raise RuntimeError(f"{what} did not start: " + log_path.read_text()[-3000:])
         time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def serve(env, log_path: Path, port: int, command: list[str], timeout: float = 30):
+    """Run an app process (`command`, listening on 127.0.0.1:`port`) until it answers
+    /healthz; yields its URL, stops it after. Its output goes to `log_path`."""
+    process = start_process(command, log_path, env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process, log_path, timeout=timeout)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop(process)
+
+
+def log_text_once_it_has(log_path: Path, text: str, timeout: float = 10) -> str:
+    """The text of the log at `log_path` once it has `text` (a server writes its access log
+    line after it answers), or after `timeout` seconds without."""
+    deadline = time.monotonic() + timeout
+    while text not in log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return log_path.read_text()

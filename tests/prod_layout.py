@@ -9,13 +9,11 @@ import shutil
 import ssl
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.live_server import ROOT, free_port
+from tests.live_server import ROOT, free_port, start_process, stop, wait_until_healthy
 
 DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -46,38 +44,44 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def serve_proxy(folder: Path, upstreams: list[str], cert: Path, key: Path):
-    """nginx with deploy/nginx.conf.template on a free port of 127.0.0.1 in front of the app
-    processes at `upstreams` (host:port each); yields its https URL, stops it after."""
+def render_proxy_conf(folder: Path, port: int, upstreams: list[str], cert: Path,
+                      key: Path) -> Path:
+    """deploy/nginx.conf.template filled in: nginx's files in `folder`, listening on
+    127.0.0.1:`port` in front of the app processes at `upstreams` (host:port each)."""
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
     conf = (DEPLOY / "nginx.conf.template").read_text()
     for name, value in {"PREFIX": str(folder), "LISTEN": f"127.0.0.1:{port}",
                         "CERT": str(cert), "KEY": str(key),
                         "UPSTREAMS": " ".join(f"server {u};" for u in upstreams)}.items():
         conf = conf.replace("${" + name + "}", value)
     assert "${" not in conf, "deploy/nginx.conf.template has a placeholder the tests do not fill"
-    (folder / "nginx.conf").write_text(conf)
-    nginx = subprocess.Popen([NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder),
-                              "-g", "daemon off; user root;"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    path = folder / "nginx.conf"
+    path.write_text(conf)
+    return path
+
+
+def start_proxy(folder: Path, upstreams: list[str], cert: Path,
+                key: Path) -> tuple[subprocess.Popen, str]:
+    """nginx with deploy/nginx.conf.template on a free port of 127.0.0.1 in front of the app
+    processes at `upstreams` (host:port each), once it answers; (its process, its https
+    URL). Its output goes to nginx.out in `folder`."""
+    port = free_port()
+    conf = render_proxy_conf(folder, port, upstreams, cert, key)
+    log = folder / "nginx.out"
+    process = start_process([NGINX, "-c", str(conf), "-p", str(folder),
+                             "-g", "daemon off; user root;"], log)
     url = f"https://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2, context=unverified()):
-                break
-        except OSError:
-            if nginx.poll() is not None or time.monotonic() > deadline:
-                nginx.kill()
-                raise RuntimeError("nginx did not start: "
-                                   + nginx.stderr.read().decode(errors="replace")) from None
-            time.sleep(0.2)
+    wait_until_healthy(url, process, log, "nginx", context=unverified(), timeout=15)
+    return process, url
+
+
+def serve_proxy(folder: Path, upstreams: list[str], cert: Path, key: Path):
+    """start_proxy's nginx; yields its https URL, stops it after."""
+    process, url = start_proxy(folder, upstreams, cert, key)
     try:
         yield url
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+        stop(process)
 
 
 def read_env_file(path: Path) -> dict:
