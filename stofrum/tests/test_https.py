@@ -2,28 +2,25 @@
 `check --deploy`; `runserver` refuses without the CPR key and logs no query strings."""
 
 import json
-import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests import prod_layout
+from tests.live_server import free_port, log_text_once_it_has, serve
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def clean_environment(tmp_path, **env) -> dict:
-    """This process's environment without any Stofrum configuration, plus `env`."""
-    kept = {k: v for k, v in os.environ.items()
-            if k not in ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
-                         "CSRF_TRUSTED_ORIGINS") and not k.startswith("STOFRUM_")}
-    return {**kept, "DJANGO_SETTINGS_MODULE": "stofrum.settings",
-            "STOFRUM_VAR_DIR": str(tmp_path / "var"), **env}
+    """This process's environment without any Stofrum configuration, its var folder in
+    `tmp_path`, plus `env`."""
+    return prod_layout.clean_environment(**{"STOFRUM_VAR_DIR": str(tmp_path / "var"), **env})
 
 
 def readme_production_environment() -> dict:
@@ -130,12 +127,6 @@ def test_check_deploy_is_clean_in_the_production_environment_the_readme_shows(
     assert result.returncode != 0 and "stofrum.health.E001" in result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_runserver_refuses_to_start_without_the_cpr_key_but_other_commands_run(tmp_path):
     env = clean_environment(tmp_path, STOFRUM_DEMO="true", SECRET_KEY="runserver-test",
                             DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -162,24 +153,10 @@ def runserver(tmp_path):
                        capture_output=True, check=True, timeout=300)
     port = free_port()
     log = tmp_path / "runserver.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("runserver did not start: " + log.read_text()[-2000:]) from None
-            time.sleep(0.2)
-    yield url, log
-    server.terminate()
-    server.wait(timeout=10)
+    server = serve(env, log, port, [sys.executable, "manage.py", "runserver", "--noreload",
+                                    f"127.0.0.1:{port}"], timeout=60)
+    yield next(server), log
+    next(server, None)
 
 
 def test_runserver_serves_with_the_key_and_its_request_lines_carry_no_query(runserver):
@@ -188,9 +165,6 @@ def test_runserver_serves_with_the_key_and_its_request_lines_carry_no_query(runs
     with urllib.request.urlopen(f"{url}/staff/sites/h17/search?q=secretalias%0Aforged",
                                 timeout=10) as answer:
         assert answer.status == 200
-    deadline = time.monotonic() + 10
-    while "/staff/sites/h17/search" not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    text = log.read_text()
+    text = log_text_once_it_has(log, "/staff/sites/h17/search")
     assert '"GET /staff/sites/h17/search HTTP/1.1"' in text
     assert "secretalias" not in text and "forged" not in text

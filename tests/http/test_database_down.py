@@ -7,16 +7,13 @@ PostgreSQL URL where nothing listens, whatever the engine of this run."""
 import base64
 import json
 import os
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from django.utils import translation
 
 from tests.http.conftest import call
-from tests.live_server import ROOT, base_env, free_port
+from tests.live_server import base_env, free_port, serve
 
 TRY_AGAIN = "Try again in a moment"
 
@@ -27,26 +24,11 @@ def server_without_database(tmp_path_factory):
     env = base_env(folder, "postgres://postgres@127.0.0.1:1/stofrum")
     env["STOFRUM_CPR_KEY"] = base64.b64encode(os.urandom(32)).decode()
     port = free_port()
-    log = (folder / "uvicorn.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("the app did not start: " + (folder / "uvicorn.log").read_text())
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    server = serve(env, folder / "uvicorn.log", port,
+                   [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
+                    "--host", "127.0.0.1", "--port", str(port)])
+    yield next(server)
+    next(server, None)
 
 
 def test_alive_but_not_ready(server_without_database):
