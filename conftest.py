@@ -1,11 +1,12 @@
 """Shared test cast, after healthchecks' BaseTestCase: staff of this site (h17) in every
 role, staff of another site (skyen), and anonymous visitors."""
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from stofrum.sites.models import Site
@@ -231,3 +232,29 @@ def race(calls):
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(run, calls))
+
+
+@contextlib.contextmanager
+def lock_held_elsewhere(sql: str, params, hold_s: float = 10):
+    """Within the block another transaction, on its own database connection, holds the lock
+    `sql` takes (PostgreSQL: a row locked FOR UPDATE or FOR KEY SHARE), for at most `hold_s`
+    seconds; released when the block ends."""
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                held.set()
+                release.wait(hold_s)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=holder)
+    other.start()
+    try:
+        assert held.wait(10)
+        yield
+    finally:
+        release.set()
+        other.join()

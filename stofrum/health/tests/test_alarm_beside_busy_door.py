@@ -13,6 +13,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from conftest import lock_held_elsewhere
 from stofrum.audit import chain
 from stofrum.health import services as health
 from stofrum.health.models import Incident
@@ -33,17 +34,7 @@ def test_an_alarm_waiting_for_a_booth_does_not_hold_the_chain(door, sites, make_
     site = sites["h17"]
     nurse = make_staff("health", ["h17"], username="nurse")
     visit = check_in(door, make_person(alias="I boks"), site, ["heroin"], "injection")
-    booths_held, release, answers = threading.Event(), threading.Event(), []
-
-    def door_holding_the_booths():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT id FROM sites_booth WHERE id = %s FOR UPDATE",
-                               [visit.booth_id])
-                booths_held.set()
-                release.wait(20)
-        finally:
-            connection.close()
+    answers = []
 
     def alarm():
         try:
@@ -53,22 +44,21 @@ def test_an_alarm_waiting_for_a_booth_does_not_hold_the_chain(door, sites, make_
         finally:
             connection.close()
 
-    holder = threading.Thread(target=door_holding_the_booths)
-    holder.start()
-    assert booths_held.wait(10)
     raiser = threading.Thread(target=alarm)
-    raiser.start()
     try:
-        deadline = time.monotonic() + 10
-        while not _someone_waits_for_a_lock():
-            assert time.monotonic() < deadline, "the alarm never waited for the booth"
-            time.sleep(0.05)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])
-            chain_free = cursor.fetchone()[0]
+        # the door holding the booths
+        with lock_held_elsewhere("SELECT id FROM sites_booth WHERE id = %s FOR UPDATE",
+                                 [visit.booth_id], hold_s=20):
+            raiser.start()
+            deadline = time.monotonic() + 10
+            while not _someone_waits_for_a_lock():
+                assert time.monotonic() < deadline, "the alarm never waited for the booth"
+                time.sleep(0.05)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])
+                chain_free = cursor.fetchone()[0]
     finally:
-        release.set()
-        holder.join()
-        raiser.join()
+        if raiser.is_alive():
+            raiser.join()
     assert chain_free, "the alarm held the audit chain's lock while it waited for the booth"
     assert isinstance(answers[0], Incident), answers

@@ -9,11 +9,10 @@ check-out, leave-queue and close). Here another transaction holds the site row's
 lock, as such a writer does, and the use case must not wait for it.
 """
 
-import threading
-
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 
+from conftest import lock_held_elsewhere
 from stofrum.health import services as health
 from stofrum.visits import services as visits
 
@@ -23,22 +22,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _with_site_row_key_shared(site, use_case):
     """Run `use_case` while another transaction holds KEY SHARE on the site's row; give up
     waiting for any lock after two seconds."""
-    held, done = threading.Event(), threading.Event()
-
-    def writer_elsewhere():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT 1 FROM sites_site WHERE id = %s FOR KEY SHARE",
-                               [site.pk])
-                held.set()
-                done.wait(10)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=writer_elsewhere)
-    other.start()
-    try:
-        assert held.wait(10)
+    with lock_held_elsewhere("SELECT 1 FROM sites_site WHERE id = %s FOR KEY SHARE",
+                             [site.pk]):
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '2s'")
         try:
@@ -48,9 +33,6 @@ def _with_site_row_key_shared(site, use_case):
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("RESET lock_timeout")
-    finally:
-        done.set()
-        other.join()
 
 
 def test_leaving_the_queue_does_not_lock_the_site(door, sites, make_person, set_booths):
