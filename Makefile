@@ -46,11 +46,11 @@ test: lint
 	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: install
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -m "not browser" -q
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -m "not browser" -q --durations=25
 
 test-postgres: install
 	@if scripts/postgres-ready "$(TEST_POSTGRES_URL)"; then \
-	  DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" -q; \
+	  DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" -q --durations=25; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but not reachable"; exit 1; \
 	else echo "SKIPPED the PostgreSQL run: $(TEST_POSTGRES_URL) is not reachable"; fi
 
@@ -71,7 +71,7 @@ var/axe/node_modules/axe-core/axe.min.js:
 # which makes its own database, owner and app roles on the PostgreSQL of TEST_POSTGRES_URL.
 test-browser: install var/axe/node_modules/axe-core/axe.min.js
 	@if [ -x /usr/bin/chromium ]; then \
-	  TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -m browser -q; \
+	  TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -m browser -q --durations=15; \
 	elif [ -n "$$CI" ]; then echo "chromium is required in CI: apt-get install chromium"; exit 1; \
 	else echo "SKIPPED the browser tests: /usr/bin/chromium is missing (apt-get install chromium)"; fi
 
