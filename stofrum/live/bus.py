@@ -209,7 +209,8 @@ class PostgresBus(_Bus):
     request's connection is not ours to use. Each event loop that has subscribers runs one
     listener task, started on the first subscribe, that reconnects with backoff. After a
     reconnect every local subscriber gets a `board` event with `{"resync": true}`, since
-    notifications sent while the connection was down are lost.
+    notifications sent while the connection was down are lost (the stream sends the screen
+    the whole state in its place: stofrum/live/views.py).
     """
 
     #: How long a new subscription waits for the LISTEN to be in place.

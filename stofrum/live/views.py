@@ -2,15 +2,34 @@
 or verified session) and `GET /staff/sites/<slug>/events` (session, for the pages).
 
 A stream starts with `event: hello`, then carries the site's events (`board`, `alarm`,
-`alarm_closed`, ...) as `event: <name>` / `data: <json>`, and a `: ping` comment every
-HEARTBEAT_SECONDS so proxies keep it open. Every REVALIDATE_SECONDS the caller's access is
-checked again (logout, idle timeout, expired token, lost membership): a stream on a shared
-terminal must not outlive the login it was opened with.
+`alarm_closed`, ...) as `id: <id>` / `event: <name>` / `data: <json>`, and a `: ping`
+comment every HEARTBEAT_SECONDS so proxies keep it open. Every REVALIDATE_SECONDS the
+caller's access is checked again (logout, idle timeout, expired token, lost membership): a
+stream on a shared terminal must not outlive the login it was opened with.
+
+Catching up. The bus keeps no history (stofrum/live/bus.py: events are notifications), so
+a client that missed events gets the whole state instead of a replay:
+
+- A site's stream opened with `Last-Event-ID` (EventSource sends it when it reconnects)
+  gets, right after hello, one `board` event holding the whole board with `"full": true`:
+  what `GET /api/v1/sites/{slug}/board` answers, the open alarms (`open_incidents`)
+  included. Without the header (a first connection) nothing follows hello.
+- When events were lost while the stream was open (this client lagged and its queue
+  overflowed, or the PostgreSQL listener reconnected), the site's stream sends the same
+  full board in place of the bus's `board {"resync": true}`.
+So a client rebuilds its board and its alarms from the stream alone: replace everything on
+a `board` event with `full`, refetch (or ignore) on any other `board` event.
+
+A page's stream (`/staff/events`, the lock screen's, a wall screen's) starts with hello,
+the open alarms and `alarms_synced`; the page fetches its board on hello. When it loses
+events while open it gets the same again (hello, alarms, `alarms_synced`), so banners of
+alarms closed meanwhile go and the board is fetched again.
 """
 
 import asyncio
 import json
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from importlib import import_module
@@ -41,8 +60,20 @@ MAX_SITES = 10
 
 # Events a locked terminal still shows: the emergency, never who it is about.
 LOCKED_EVENTS = frozenset({"alarm", "alarm_closed", "booth_overdue", "booth_checked"})
-# Person data that leaves an event before it reaches a screen that may not show it.
-PERSON_FIELDS = ("person_code", "alias", "person")
+# Person data that leaves an event before it reaches a screen that may not show it, at any
+# depth (a full board holds it in its booths, queue and alarms): what a wall screen facing
+# the room does not show either (visits/_board.html with hide_names).
+PERSON_FIELDS = frozenset({"person_code", "alias", "person", "substances", "assisted_by"})
+
+
+def without_person_data(value):
+    """`value` (event data) with every PERSON_FIELDS key removed, in nested dicts and lists
+    too."""
+    if isinstance(value, dict):
+        return {k: without_person_data(v) for k, v in value.items() if k not in PERSON_FIELDS}
+    if isinstance(value, list):
+        return [without_person_data(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -74,7 +105,7 @@ class Grant:
         if self.screen == "locked" and event not in LOCKED_EVENTS:
             return None
         if not self.names:
-            return {k: v for k, v in data.items() if k not in PERSON_FIELDS}
+            return without_person_data(data)
         return data
 
 
@@ -167,6 +198,20 @@ def open_alarms(grant: Grant) -> list[dict]:
         release_db_connections()
 
 
+def full_board(grant: Grant) -> dict:
+    """The whole board of the grant's site as `board` event data: what the board API
+    answers (stofrum/visits/board.py, open alarms in `open_incidents`), marked `full`.
+    Sync (touches the database)."""
+    from stofrum.sites.models import Site
+    from stofrum.visits.board import board_as_json, board_for
+
+    try:
+        return {**board_as_json(board_for(Site.objects.get(pk=grant.site_pks[0]))),
+                "full": True}
+    finally:
+        release_db_connections()
+
+
 def release_db_connections() -> None:
     """Close this thread's database connections: a stream lives for hours and must not
     hold one the whole time. Leaves a connection inside a transaction alone (tests)."""
@@ -175,30 +220,70 @@ def release_db_connections() -> None:
             conn.close()
 
 
-def format_event(event: str, data: dict) -> bytes:
-    """One server-sent event: `event: <name>`, `data: <json>`, blank line."""
+class EventIds:
+    """The `id:` of each event of one stream: `<stream>-<n>`, a random token of the stream
+    and a counter from 1.
+
+    The server keeps no log of events (the bus carries notifications, and a log would cost
+    a database write per event and process), so an id cannot point into a history to
+    replay from; it only lets a client that reconnects say "I was here, and may have missed
+    something", which any Last-Event-ID answers with the whole board. What an id needs is
+    to be unique and to increase within a stream: the random token makes it unique across
+    streams, processes and restarts without coordination (no shared counter, no clock that
+    could step back), the counter after the dash increases, and it says nothing about other
+    streams or the time."""
+
+    def __init__(self):
+        self.stream = secrets.token_hex(6)
+        self.count = 0
+
+    def next(self) -> str:
+        self.count += 1
+        return f"{self.stream}-{self.count}"
+
+
+def format_event(event: str, data: dict, event_id: str | None = None) -> bytes:
+    """One server-sent event: `id: <id>` (if given), `event: <name>`, `data: <json>`, blank
+    line."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"event: {event}\ndata: {body}\n\n".encode()
+    head = f"id: {event_id}\n" if event_id else ""
+    return f"{head}event: {event}\ndata: {body}\n\n".encode()
 
 
-async def event_stream(grant: Grant):
+async def event_stream(grant: Grant, last_event_id: str = ""):
     """The body of an event stream: hello, then the site's events and heartbeats, until
     the client goes away (the server cancels us) or the caller loses access. A page's
-    stream (`snapshot`) gets the open alarms right after hello, then `alarms_synced`."""
+    stream (`snapshot`) gets the open alarms right after hello, then `alarms_synced`; a
+    site's stream opened with `last_event_id` gets the full board (see the module's
+    docstring, also for lost events)."""
     loop = asyncio.get_running_loop()
+    ids = EventIds()
+
+    def frame(event: str, data: dict) -> bytes:
+        return format_event(event, data, ids.next())
+
     # A page's stream (several sites, or a screen's) tags each event with its site; the
     # API's stream of one site sends the events as they are.
     slugs = grant.site_slugs if grant.snapshot else grant.site_slug
+    hello = {"site": grant.site_slug} if isinstance(slugs, str) else {"sites": slugs}
+
+    async def state() -> bytes:
+        """The whole state: for a page, the open alarms and `alarms_synced` (it fetches its
+        board on hello); for a site's stream, the full board."""
+        if grant.snapshot:
+            return b"".join(
+                frame("alarm", data) for alarm in await sync_to_async(open_alarms)(grant)
+                if (data := grant.shows("alarm", alarm)) is not None
+            ) + frame("alarms_synced", {})
+        data = grant.shows("board", await sync_to_async(full_board)(grant))
+        return b"" if data is None else frame("board", data)
+
     try:
         async with get_bus().subscribe(slugs) as subscription:
             # Subscribed before hello: a client that fetches on hello misses nothing after.
-            hello = {"site": grant.site_slug} if isinstance(slugs, str) else {"sites": slugs}
-            yield f"retry: {RETRY_MILLISECONDS}\n".encode() + format_event("hello", hello)
-            if grant.snapshot:
-                frames = b"".join(format_event("alarm", data) for alarm in
-                                  await sync_to_async(open_alarms)(grant)
-                                  if (data := grant.shows("alarm", alarm)) is not None)
-                yield frames + format_event("alarms_synced", {})
+            yield f"retry: {RETRY_MILLISECONDS}\n".encode() + frame("hello", hello)
+            if (grant.snapshot or last_event_id) and (chunk := await state()):
+                yield chunk
             # Middleware may have used a connection in this request's thread after the
             # view returned; let it go for the stream's lifetime.
             await sync_to_async(release_db_connections)()
@@ -209,21 +294,28 @@ async def event_stream(grant: Grant):
                     async with asyncio.timeout(HEARTBEAT_SECONDS):
                         event, data = await subscription.get()
                 except TimeoutError:
-                    frame = b": ping\n\n"
+                    out = b": ping\n\n"
                 else:
-                    data = grant.shows(event, data)
-                    frame = b": ping\n\n" if data is None else format_event(event, data)
-                    if subscription.dropped != dropped:
-                        # This client lagged and lost events: have it refetch everything.
+                    resync = event == "board" and data.get("resync") is True
+                    if resync or subscription.dropped != dropped:
+                        # Events were lost (this client lagged, or the bus reconnected):
+                        # send the whole state rather than a hint to refetch.
                         dropped = subscription.dropped
-                        frame = format_event("board", {"resync": True}) + frame
+                        out = (frame("hello", hello) if grant.snapshot else b"") + await state()
+                    else:
+                        out = b""
+                    if not resync:
+                        data = grant.shows(event, data)
+                        if data is not None:
+                            out += frame(event, data)
+                    out = out or b": ping\n\n"
                 if loop.time() >= next_check:
                     if not await sync_to_async(still_allowed)(grant):
                         reason = "expired" if grant.screen != "staff" else "not_authenticated"
-                        yield format_event("goodbye", {"reason": reason})
+                        yield frame("goodbye", {"reason": reason})
                         return
                     next_check = loop.time() + REVALIDATE_SECONDS
-                yield frame
+                yield out
     except asyncio.CancelledError:
         logger.debug("event stream for %s closed by the client", ",".join(grant.site_slugs))
         raise
@@ -239,8 +331,9 @@ async def stream_by_credential(request, grant_for) -> HttpResponse:
     return stream_response(grant)
 
 
-def stream_response(grant: Grant) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(event_stream(grant), content_type="text/event-stream")
+def stream_response(grant: Grant, last_event_id: str = "") -> StreamingHttpResponse:
+    response = StreamingHttpResponse(event_stream(grant, last_event_id),
+                                     content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
@@ -250,13 +343,14 @@ async def _respond(request, slug: str, *, allow_bearer: bool) -> HttpResponse:
     grant = await sync_to_async(authorise)(request, slug, allow_bearer=allow_bearer)
     if isinstance(grant, HttpResponse):
         return grant
-    return stream_response(grant)
+    return stream_response(grant, request.headers.get("Last-Event-ID", "").strip())
 
 
 @require_GET
 async def api_site_events(request, slug: str) -> HttpResponse:
     """`GET /api/v1/sites/{slug}/events`: the site's live events, for a bearer token or a
-    verified session holding site.board there. 401 / 404 as JSON like the rest of the API."""
+    verified session holding site.board there. 401 / 404 as JSON like the rest of the API.
+    With `Last-Event-ID` the full board follows hello (see the module's docstring)."""
     return await _respond(request, slug, allow_bearer=True)
 
 

@@ -2,8 +2,12 @@
 screen's board updating by itself, check-out promoting the queue, a refusal in place,
 and a returning person checked in from the keyboard alone."""
 
+import contextlib
 import json
 import re
+import socket
+import threading
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -115,6 +119,96 @@ def test_first_visit_check_in_and_a_second_board_updates_without_reload(browser,
     code = tile.locator("code").inner_text()
     agreement = door.context.request.get(f"{server_url}/staff/persons/{code}/agreement")
     assert "data:image/png;base64," in agreement.text()
+
+
+class CuttableLink:
+    """A TCP link from the browser to the test server that the test can cut, as a dropped
+    network does: every open connection ends and new ones are refused until it is back."""
+
+    def __init__(self, server_url: str):
+        host, port = urllib.parse.urlsplit(server_url).netloc.split(":")
+        self.target = (host, int(port))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.up = True
+        self.lock = threading.Lock()
+        self.open: set[socket.socket] = set()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            if not self.up:
+                client.close()
+                continue
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.open |= {client, upstream}
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._end(source, sink)
+
+    def _end(self, *sockets):
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+            with self.lock:
+                self.open.discard(sock)
+
+    def cut(self):
+        self.up = False
+        with self.lock:
+            sockets = list(self.open)
+        self._end(*sockets)
+
+    def restore(self):
+        self.up = True
+
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+
+def test_a_board_whose_stream_drops_says_so_and_catches_up_when_it_is_back(browser,
+                                                                          server_url):
+    api = Api(server_url)
+    person = api.person("Ulla Undervejs")
+    link = CuttableLink(server_url)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    board = context.new_page()
+    log_in(board, link.url)
+    board.goto(f"{link.url}/staff/sites/h17/")
+    expect(board.locator("#board")).to_have_attribute("data-live", "on", timeout=10_000)
+    expect(board.locator("#live-status")).to_be_hidden()
+
+    # The network goes: the stream drops and the page says it may be out of date.
+    link.cut()
+    expect(board.locator("body")).to_have_attribute("data-live", "reconnecting", timeout=10_000)
+    expect(board.locator("#live-status")).to_be_visible()
+    shot(board, "door-board-reconnecting")
+    # A check-in at another screen while this one is away.
+    api.check_in(person, "h17")
+    expect(board.locator("#board")).not_to_contain_text("Ulla Undervejs")
+
+    # Back: the bar goes and the board shows what it missed, without a reload.
+    link.restore()
+    expect(board.locator("body")).to_have_attribute("data-live", "on", timeout=15_000)
+    expect(board.locator("#live-status")).to_be_hidden()
+    expect(board.locator("#board")).to_contain_text("Ulla Undervejs", timeout=5_000)
+    context.close()
+    link.close()
 
 
 def test_check_out_gives_the_booth_to_the_queued_person(browser, server_url):
