@@ -115,6 +115,7 @@ def referral_view(request, referral_id):
             return redirect("care:referral", referral_id=referral.pk)
     return render(request, "care/referral.html", {
         "referral": referral, "site": referral.site, "error": error,
+        "form": request.POST if error else None,
         "next_statuses": [(s, ReferralStatus(s).label)
                           for s in ReferralStatus.values
                           if s in NEXT_STATUSES[ReferralStatus(referral.status)]],

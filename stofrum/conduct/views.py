@@ -2,7 +2,6 @@
 site's list of who is in quarantine, and the leader's lift."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from stofrum.conduct import services
 from stofrum.errors import DomainError
 from stofrum.forms_util import or_404, posted_date, posted_moment
 from stofrum.people.services import get_person_for
+from stofrum.people.views import render_person_page
 from stofrum.staff.access import get_site_for, staff_required
 from stofrum.staff.roles import Capability
 
@@ -30,6 +30,13 @@ def _back(person):
     return redirect(reverse("people:person", kwargs={"code": person.code}) + "#conduct")
 
 
+def _refused(request, person, form_name, exc, **kwargs):
+    """The person page again (422) with the refusal beside the conduct forms and what was
+    typed in the refused one kept, to correct rather than retype."""
+    return render_person_page(request, person, refused=form_name, form=request.POST,
+                              error=exc.message, **kwargs)
+
+
 @staff_required(Capability.CONDUCT_RECORD)
 @require_POST
 def violation_view(request, code):
@@ -43,9 +50,8 @@ def violation_view(request, code):
             occurred_at=posted_moment(request.POST.get("occurred_at"), "occurred_at"),
             exclude_today=bool(request.POST.get("exclude_today")))
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The violation is recorded."))
+        return _refused(request, person, "violation", exc)
+    messages.success(request, _("The violation is recorded."))
     return _back(person)
 
 
@@ -58,10 +64,9 @@ def exclusion_view(request, code):
         services.exclude_for_today(request.user, person, site,
                                    reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(alias)s is excluded from %(site)s for the rest of the "
-                                    "day.") % {"alias": person.alias, "site": site.name})
+        return _refused(request, person, "exclusion", exc)
+    messages.success(request, _("%(alias)s is excluded from %(site)s for the rest of the "
+                                "day.") % {"alias": person.alias, "site": site.name})
     return _back(person)
 
 
@@ -82,25 +87,21 @@ def quarantine_view(request, code):
             starts_on=posted_date(request.POST.get("starts_on"), "starts_on"),
             reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Quarantine until %(date)s is recorded.") % {
-            "date": quarantine.ends_on.strftime("%d.%m.%Y")})
+        return _refused(request, person, "quarantine", exc)
+    messages.success(request, _("Quarantine until %(date)s is recorded.") % {
+        "date": quarantine.ends_on.strftime("%d.%m.%Y")})
     return _back(person)
 
 
 @staff_required(Capability.QUARANTINE_DECIDE)
 @require_POST
 def lift_view(request, quarantine_id):
+    quarantine = or_404(services.get_quarantine_for, request.user, quarantine_id)
     try:
-        quarantine = services.get_quarantine_for(request.user, quarantine_id)
         services.lift_quarantine(request.user, quarantine,
                                  reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        messages.error(request, exc.message)
-        return _back(quarantine.person)
+        return _refused(request, quarantine.person, "lift", exc, lifting=quarantine.pk)
     messages.success(request, _("The quarantine is lifted."))
     return _back(quarantine.person)
 

@@ -4,6 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from stofrum.health.choices import DisclosureConsent
 from stofrum.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 
+
+class UnechoedTextInput(forms.TextInput):
+    """A text input that never writes a typed value back into the page: a journal refused
+    for another field comes back with the CPR number field empty (typed again), so a CPR
+    number is never echoed into HTML."""
+
+    def format_value(self, value):
+        return None
+
+
 PATIENT_ID_CHOICES = [("cpr", _("CPR number")), ("fictitious", _("Fictitious number"))]
 
 
@@ -22,8 +32,8 @@ class JournalForm(forms.Form):
     patient_id = forms.ChoiceField(label=_("Patient identifier"), choices=PATIENT_ID_CHOICES,
                                    widget=forms.RadioSelect, initial="cpr")
     cpr = forms.CharField(label=_("CPR number (DDMMYY-SSSS)"), required=False, max_length=11,
-                          widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                        "inputmode": "numeric"}))
+                          widget=UnechoedTextInput(attrs={"autocomplete": "off",
+                                                          "inputmode": "numeric"}))
     birth_date = forms.DateField(
         label=_("Birth date, if known (for a fictitious number)"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}))

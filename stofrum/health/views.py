@@ -213,7 +213,7 @@ def journal_view(request, journal_id):
         **shown, "site": journal.site, "reveal_form": reveal_form,
         "disclosure_form": disclosure_form, "error": error,
         "disclosures": journal.disclosures.select_related("disclosed_by"),
-    })
+    }, status=422 if error else 200)
 
 
 @no_store

@@ -80,7 +80,13 @@ def welcome_view(request, slug, code):
 def person_view(request, code):
     """A person's page: what the staff member's sites hold about them (visits, services,
     referrals, conduct), never another site's records."""
-    person = _person_or_404(request, code)
+    return render_person_page(request, _person_or_404(request, code))
+
+
+def render_person_page(request, person, *, refused="", form=None, error=None, lifting=None):
+    """The person page; with `error`, refused in place (422): `refused` names the form on
+    it that was refused ("violation", "exclusion", "quarantine", "lift" of the quarantine
+    `lifting`), shown again with what was typed (`form`)."""
     staff = request.user
     visits = (at_sites_of(person.visits, staff).select_related("site", "method", "booth")
               .prefetch_related("substances").order_by("-checked_in_at")[:50])
@@ -97,7 +103,9 @@ def person_view(request, code):
         "care_sites": care_sites,
         **person_page_context(staff, person, my_sites),
         "history": history_for(staff, person, also_ids=[person.code]),
-    })
+        "refused": refused if error else "", "form": form if error else None,
+        "error": error, "lifting": lifting,
+    }, status=422 if error else 200)
 
 
 @staff_required(Capability.PERSONS_REGISTER)

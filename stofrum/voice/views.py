@@ -29,11 +29,22 @@ def _optional_person(request, field="person"):
         raise DomainError("not_found", status=400, field=field) from None
 
 
+def _suggestions_page(request, site, *, error=None, form=None, response=None,
+                      responding_to=None):
+    """The suggestions page; refused, with what was typed kept (`form` for a new
+    suggestion, `response` for the answer to suggestion `responding_to`)."""
+    return render(request, "voice/suggestions.html", {
+        "site": site, "error": error, "kinds": SuggestionKind.choices, "form": form,
+        "response": response, "responding_to": responding_to,
+        "suggestions": services.suggestions_for(site)[:100],
+        "can_respond": request.user.can(Capability.VOICE_RESPOND, site),
+    }, status=422 if error else 200)
+
+
 @staff_required(Capability.VOICE_RECORD)
 def suggestions_view(request, slug):
     """A site's suggestions, criticism and meeting requests, and the form to add one."""
     site = get_site_for(request.user, slug, Capability.VOICE_RECORD)
-    error = None
     if request.method == "POST":
         try:
             services.leave_suggestion(
@@ -41,21 +52,16 @@ def suggestions_view(request, slug):
                 person=_optional_person(request),
                 meeting_at=posted_moment(request.POST.get("meeting_at"), "meeting_at"))
         except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Thank you. It is recorded for the leader."))
-            return redirect("voice:suggestions", slug=site.slug)
-    return render(request, "voice/suggestions.html", {
-        "site": site, "error": error, "kinds": SuggestionKind.choices,
-        "form": request.POST if error else None,
-        "suggestions": services.suggestions_for(site)[:100],
-        "can_respond": request.user.can(Capability.VOICE_RESPOND, site),
-    }, status=422 if error else 200)
+            return _suggestions_page(request, site, error=exc.message, form=request.POST)
+        messages.success(request, _("Thank you. It is recorded for the leader."))
+        return redirect("voice:suggestions", slug=site.slug)
+    return _suggestions_page(request, site)
 
 
 @staff_required(Capability.VOICE_RESPOND)
 @require_POST
 def respond_view(request, suggestion_id):
+    """The leader's response to a suggestion; refused, the page comes back with it kept."""
     suggestion = or_404(services.get_suggestion_for, request.user, suggestion_id)
     try:
         services.respond_to_suggestion(
@@ -64,9 +70,10 @@ def respond_view(request, suggestion_id):
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from None
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The response is recorded."))
+        return _suggestions_page(request, suggestion.site, error=exc.message,
+                                 response=request.POST.get("response", ""),
+                                 responding_to=suggestion.pk)
+    messages.success(request, _("The response is recorded."))
     return redirect("voice:suggestions", slug=suggestion.site.slug)
 
 
@@ -125,7 +132,7 @@ def complaint_view(request, complaint_id):
             return redirect("voice:complaint", complaint_id=complaint.pk)
     return render(request, "voice/complaint.html", {
         "complaint": complaint, "error": error, "statuses": ComplaintStatus.choices,
-        "overdue": complaint.is_overdue(),
+        "overdue": complaint.is_overdue(), "form": request.POST if error else None,
     }, status=422 if error else 200)
 
 
@@ -173,4 +180,5 @@ def council_meeting_view(request, meeting_id):
             return redirect("voice:council_meeting", meeting_id=meeting.pk)
     return render(request, "voice/council_meeting.html", {
         "meeting": meeting, "site": meeting.site, "error": error,
+        "form": request.POST if error else None,
     }, status=422 if error else 200)

@@ -86,3 +86,36 @@ def test_leader_quarantine_refuses_check_in_elsewhere_and_public_complaint_reach
     leader.get_by_role("link", name="Klager").click()
     expect(leader.locator("main")).to_contain_text("Der er for koldt i venterummet <om")
     shot(leader, "voice-complaints-for-leader")
+
+
+def test_a_refused_complaint_response_keeps_what_the_leader_typed(browser, server_url,
+                                                                  totp_code, axe):
+    """The leader answers with a CPR number in the text: refused in place, the typed
+    answer and the chosen status still there; the number removed, it is saved."""
+    complaint = Api(server_url).call("POST", "/complaints", {
+        "site": "h17", "route": "leader", "text": "Ingen svarer i telefonen.",
+        "anonymous": True})
+    leader = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in_with_totp(leader, server_url, "leader", totp_code)
+    leader.goto(f"{server_url}/staff/complaints/{complaint['id']}/")
+
+    answer = "Vi ringer dig op i morgen på 010180-1234, og vi har fået en ny telefon."
+    leader.select_option("#complaint-status", "in_progress")
+    leader.fill("#complaint-response", answer)
+    leader.get_by_role("button", name="Gem").click()
+
+    expect(leader.locator("#form-error")).to_contain_text("CPR-nummer")
+    expect(leader.locator("#complaint-response")).to_have_value(answer)
+    expect(leader.locator("#complaint-status")).to_have_value("in_progress")
+    axe(leader, "a refused complaint response")
+    shot(leader, "voice-complaint-response-refused")
+
+    leader.fill("#complaint-response",
+                leader.input_value("#complaint-response").replace(" på 010180-1234", ""))
+    leader.get_by_role("button", name="Gem").click()
+
+    expect(leader.locator(".messages")).to_contain_text("Klagen er opdateret.")
+    expect(leader.locator("main")).to_contain_text(
+        "Vi ringer dig op i morgen, og vi har fået en ny telefon.")
+    expect(leader.locator(".facts")).to_contain_text("Under behandling")
+    expect(leader.locator("#form-error")).to_have_count(0)

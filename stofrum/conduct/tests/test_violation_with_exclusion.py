@@ -37,7 +37,8 @@ def test_the_page_writes_both_or_neither(client, login, door, make_person, exclu
     r = client.post(f"/staff/persons/{person.code}/violations",
                     {"site": "h17", "rule_choice": "other", "rule": "No dealing",
                      "description": "Sold pills", "exclude_today": "1"})
-    assert r.status_code == 302
+    assert r.status_code == 422  # refused in place, what was typed kept
+    assert "Sold pills</textarea>" in r.content.decode()
     assert not Violation.objects.exists() and not Quarantine.objects.exists()
     assert not AuditEvent.objects.filter(action="conduct.violation_recorded").exists()
 
