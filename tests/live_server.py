@@ -69,31 +69,42 @@ def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
         "--no-proxy-headers"])
 
 
-def serve(env, log_path: Path, port: int, command: list[str]):
-    """Run an app process (`command`, listening on 127.0.0.1:`port`) until it answers
-    /healthz; yields its URL, stops it after. Its output goes to `log_path`."""
-    log = log_path.open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+def launch(env, log_path: Path, port: int, command: list[str]) -> subprocess.Popen:
+    """Start an app process (`command`, listening on 127.0.0.1:`port`) and wait until it
+    answers /healthz; its output goes to `log_path`."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",
+                                        timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return process
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            log.close()
+            process.wait()
             raise RuntimeError("the app did not start: " + log_path.read_text()[-3000:])
         time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End an app process as the service manager does (SIGTERM, then SIGKILL)."""
+    process.terminate()
     try:
-        yield url
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def serve(env, log_path: Path, port: int, command: list[str]):
+    """Run an app process (`launch`) until the caller is done; yields its URL."""
+    process = launch(env, log_path, port, command)
+    try:
+        yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop(process)
