@@ -442,11 +442,13 @@ class Scene:
         return self
 
     def __exit__(self, *exc_info):
-        self.load.join()
-        for board in self.boards:
-            board.done.set()
-        for board in self.boards:
-            board.join(timeout=WRITE_DEADLINE_S + 10)
+        try:
+            self.load.join()
+        finally:
+            for board in self.boards:
+                board.done.set()
+            for board in self.boards:
+                board.join(timeout=WRITE_DEADLINE_S + 10)
 
     def cycles(self) -> int:
         with self.load.lock:
@@ -562,7 +564,7 @@ def test_an_app_process_killed_under_load(prepared, layout):
         # What a client sees of a process that dies: its connections cut (nginx answers
         # 502 for a request that was under way there; the boards lose their streams); then
         # nginx sends everything to the survivor. Never a 500, never a 503.
-        assert set(statuses) <= {200, 201, 502, LOST}, statuses
+        assert set(statuses) <= {200, 201, 502, LOST}, load.answers
         assert readyz(b.url) == 200
         # Process A served writes before it died (nginx shares requests between the two).
         assert "stofrum.access POST /api/v1/visits" in a.log.read_text()
@@ -606,7 +608,7 @@ def test_postgresql_restarted_under_load(prepared, layout, cluster):
         assert not load.problems, load.problems
         statuses = load.statuses()
         # While the database was down: 503 database_unavailable, nothing else, no 500.
-        assert set(statuses) <= {200, 201, 503}, statuses
+        assert set(statuses) <= {200, 201, 503}, load.answers
         assert statuses[503] > 0 and set(load.unavailable) == {"database_unavailable"}, \
             load.unavailable
         # The same processes serve again, ready: nobody restarted them.
