@@ -3,8 +3,9 @@ page: a friendly "try again" page), with Retry-After, never 500 (API.md, "Reliab
 
 Only a connection that could not be made or that broke counts: a query the database refuses
 (a bug, a lock, a missing table) is still a 500, logged as such. The API maps it in
-stofrum/api.py, every other place (the middleware that loads a session or a login, a page)
-in the 500 handler (stofrum/views.py); both ask `is_unreachable`.
+stofrum/api.py, every other place (the middleware that loads a session or a login, a page,
+the transaction around an idempotent write) in the 500 handler (stofrum/views.py); both
+ask `is_unreachable`.
 """
 
 from django.db import InterfaceError, OperationalError, connections
@@ -18,16 +19,36 @@ CODE = "database_unavailable"
 RETRY_AFTER_SECONDS = 15
 
 
+# SQLSTATEs of a PostgreSQL server going away or not there yet: admin_shutdown,
+# crash_shutdown, cannot_connect_now (class 08, connection exceptions, counts too).
+SERVER_GOING_AWAY = frozenset({"57P01", "57P02", "57P03"})
+
+
 def is_unreachable(exc: BaseException | None) -> bool:
     """Whether `exc` is the database not answering: a connection error with a database
-    connection that was never made, is closed or is broken."""
+    connection that was never made, is closed or is broken, or whose driver error says so.
+
+    The driver's error decides where this thread holds no connection: Django answers an
+    exception that left an async view (an idempotent write's transaction that could not
+    be opened or closed, tests/ops/test_faults.py) in another thread than the view's."""
     if not isinstance(exc, OperationalError | InterfaceError):
         return False
     for connection in connections.all(initialized_only=True):
         raw = connection.connection
         if raw is None or getattr(raw, "closed", False) or getattr(raw, "broken", False):
             return True
-    return False
+    return _connection_lost(exc.__cause__)
+
+
+def _connection_lost(error: BaseException | None) -> bool:
+    """Whether psycopg's `error` is a connection that failed rather than a statement the
+    server refused: the client's own verdict (no SQLSTATE: refused, closed unexpectedly,
+    the connection is closed), a connection exception, or the server shutting down or
+    starting."""
+    if error is None or not type(error).__module__.startswith("psycopg"):
+        return False
+    sqlstate = getattr(error, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in SERVER_GOING_AWAY
 
 
 def unavailable_response(request) -> HttpResponse:

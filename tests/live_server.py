@@ -91,11 +91,21 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path, what
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
+            process.wait()
             raise RuntimeError(f"{what} did not start: " + log_path.read_text()[-3000:])
         time.sleep(0.2)
 
 
+def launch(env, log_path: Path, port: int, command: list[str]) -> subprocess.Popen:
+    """Start an app process (`command`, listening on 127.0.0.1:`port`) and wait until it
+    answers /healthz; its output goes to `log_path`."""
+    process = start_process(command, log_path, env)
+    wait_until_healthy(f"http://127.0.0.1:{port}", process, log_path)
+    return process
+
+
 def stop(process: subprocess.Popen) -> None:
+    """End an app process as the service manager does (SIGTERM, then SIGKILL)."""
     process.terminate()
     try:
         process.wait(timeout=15)

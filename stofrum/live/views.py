@@ -5,7 +5,11 @@ A stream starts with `event: hello`, then carries the site's events (`board`, `a
 `alarm_closed`, ...) as `id: <id>` / `event: <name>` / `data: <json>`, and a `: ping`
 comment every HEARTBEAT_SECONDS so proxies keep it open. Every REVALIDATE_SECONDS the
 caller's access is checked again (logout, idle timeout, expired token, lost membership): a
-stream on a shared terminal must not outlive the login it was opened with.
+stream on a shared terminal must not outlive the login it was opened with. While the
+database cannot be reached to tell, the stream goes on and asks again every
+RECHECK_SECONDS: nothing can end a login meanwhile, and a screen that lost its stream would
+be refused (503) until the database is back, and a browser gives up on a stream that
+answered an error.
 
 Catching up. The bus keeps no history (stofrum/live/bus.py: events are notifications), so
 a client that missed events gets the whole state instead of a replay:
@@ -37,10 +41,11 @@ from importlib import import_module
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from stofrum.database_unavailable import is_unreachable
 from stofrum.errors import MESSAGES
 from stofrum.live.bus import get_bus
 from stofrum.staff.access import is_fully_authenticated
@@ -52,6 +57,8 @@ logger = logging.getLogger("stofrum.live")
 
 HEARTBEAT_SECONDS = 15.0
 REVALIDATE_SECONDS = 60.0
+# How soon access is asked again when the database could not be reached to tell.
+RECHECK_SECONDS = 5.0
 # Tells EventSource how long to wait before reconnecting after a dropped stream.
 RETRY_MILLISECONDS = 3000
 # One page follows at most this many sites on one stream.
@@ -185,6 +192,18 @@ def still_allowed(grant: Grant) -> bool:
         release_db_connections()
 
 
+def allowed_now(grant: Grant) -> bool | None:
+    """`still_allowed`, or None when the database cannot be reached to tell. Sync."""
+    try:
+        return still_allowed(grant)
+    except (OperationalError, InterfaceError) as exc:
+        if not is_unreachable(exc):
+            raise
+        logger.warning("event stream for %s: access not checked, the database cannot be "
+                       "reached; again in %.0f s", ",".join(grant.site_slugs), RECHECK_SECONDS)
+        return None
+
+
 def open_alarms(grant: Grant) -> list[dict]:
     """The open incidents at the grant's sites, as `alarm` event data with `site`, for a
     screen that (re)connects. Sync (touches the database)."""
@@ -310,11 +329,13 @@ async def event_stream(grant: Grant, last_event_id: str = ""):
                             out += frame(event, data)
                     out = out or b": ping\n\n"
                 if loop.time() >= next_check:
-                    if not await sync_to_async(still_allowed)(grant):
+                    allowed = await sync_to_async(allowed_now)(grant)
+                    if allowed is False:
                         reason = "expired" if grant.screen != "staff" else "not_authenticated"
                         yield frame("goodbye", {"reason": reason})
                         return
-                    next_check = loop.time() + REVALIDATE_SECONDS
+                    next_check = loop.time() + (REVALIDATE_SECONDS if allowed
+                                                else RECHECK_SECONDS)
                 yield out
     except asyncio.CancelledError:
         logger.debug("event stream for %s closed by the client", ",".join(grant.site_slugs))

@@ -175,6 +175,18 @@ def _promote(site, method, booths: list[Booth], now) -> list[Promoted]:
     return [Promoted(v.pk, v.checked_in_at, v.booth_id) for v in queued]
 
 
+def _handover_time(site, before):
+    """The time a booth changes hands, read once the booths are locked (`_lock_booths`): so
+    never before the previous holder of the lock ended a visit in one. Read before the
+    lock, a check-in that waited behind a check-out would go into the booth before the
+    check-out freed it. `before`: the time read before the lock (its day marked stale by
+    the caller); a wait across midnight marks the new day too."""
+    now = timezone.now()
+    if timezone.localdate(now) != timezone.localdate(before):
+        mark_stale(site.pk, now)
+    return now
+
+
 def _fill_free_booths(site, method, booths: list[Booth], now) -> list[Promoted]:
     """Give free, clean booths to the queue in queue order. Booth rows must be locked."""
     promoted = _promote(site, method, booths, now)
@@ -260,9 +272,10 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     # for it in turn, so it is held for as few statements as possible. The visit is not
     # visible to the others before this transaction commits.
     booths = _lock_booths(site, method)
-    for promoted in _fill_free_booths(site, method, booths, now):
+    handover = _handover_time(site, now)
+    for promoted in _fill_free_booths(site, method, booths, handover):
         if promoted.pk == visit.pk:
-            visit.state, visit.booth_at = VisitState.IN_BOOTH, now
+            visit.state, visit.booth_at = VisitState.IN_BOOTH, handover
             visit.booth = next(b for b in booths if b.pk == promoted.booth_id)
     visit.queue_position = queue_position(visit)
     record(staff, "visits.checked_in", visit, site=site, summary=person.code,
@@ -308,6 +321,7 @@ def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
     now = timezone.now()
     mark_stale(site.pk, visit.checked_in_at, now)  # before the lock, to keep it short
     booths = _lock_booths(site, visit.method)
+    now = _handover_time(site, now)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.state != VisitState.IN_BOOTH:
         raise Conflict("not_in_booth")
@@ -457,8 +471,8 @@ def undo_check_out(staff, visit: Visit) -> Visit:
 
     _require_site(staff, visit.site)
     site = visit.site
-    now = timezone.now()
     booths = _lock_booths(site, visit.method)
+    now = timezone.now()  # the booth changes hands now, with the lock held
     visit = Visit.objects.select_for_update(of=("self",)).select_related("person", "booth").get(
         pk=visit.pk)
     if visit.state != VisitState.DONE or visit.booth_id is None or visit.ended_at is None:
@@ -527,7 +541,6 @@ def correct_visit(staff, visit: Visit, *, substances=None, method: str | None = 
     `visits.corrected` with before and after, and a `board` event."""
     _require_site(staff, visit.site)
     site = visit.site
-    now = timezone.now()
     new_substances = _substances(substances) if substances is not None else None
     new_method = rules.check_method_offered(site, method) if method else None
     target = _booth_for(site, booth) if booth not in (None, "") else None
@@ -535,6 +548,7 @@ def correct_visit(staff, visit: Visit, *, substances=None, method: str | None = 
     current = Visit.objects.select_related("method").get(pk=visit.pk)
     methods = [current.method] + ([new_method] if new_method else [])
     locked = _lock_methods(site, *methods)
+    now = timezone.now()  # a booth changes hands now, with the lock held
     visit = (Visit.objects.select_for_update(of=("self",))
              .select_related("person", "booth", "method").get(pk=visit.pk))
     if visit.method_id != current.method_id:  # changed while we waited for the lock

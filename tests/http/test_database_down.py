@@ -45,6 +45,11 @@ def test_alive_but_not_ready(server_without_database):
     ("POST", "/api/v1/visits", {"Authorization": "Bearer not-looked-up-yet"},
      {"person": "ABC", "site": "h17", "substances": ["heroin"], "method": "injection"}),
     ("GET", "/api/v1/visits", {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}, None),
+    # With a key the whole operation runs in one transaction, opened before anything else:
+    # its connection fails outside the API's own error handling (tests/ops/test_faults.py).
+    ("POST", "/api/v1/visits", {"Authorization": "Bearer not-looked-up-yet",
+                                "Idempotency-Key": "a-key"},
+     {"person": "ABC", "site": "h17", "substances": ["heroin"], "method": "injection"}),
 ])
 def test_api_calls_answer_503_database_unavailable(server_without_database, method, path,
                                                    headers, body):

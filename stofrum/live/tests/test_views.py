@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,3 +125,35 @@ def test_heartbeat_and_end_of_stream_after_logout(cast, async_client, monkeypatc
             await read_frame(stream)
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_goes_on_while_the_database_cannot_be_reached_to_check_access(
+        cast, async_client, monkeypatch):
+    # A stream dropped then would be refused (503) on reconnecting, and a browser gives up
+    # on a stream that answered an error (tests/ops/test_faults.py restarts the database).
+    monkeypatch.setattr(views, "HEARTBEAT_SECONDS", 0.05)
+    monkeypatch.setattr(views, "REVALIDATE_SECONDS", 0)
+    monkeypatch.setattr(views, "RECHECK_SECONDS", 0)
+    async_client.force_login(cast["reception"])
+    # The streams' checks run in this thread, on this connection, opened anew each time.
+    settings_dict = connection.settings_dict
+    reachable = {k: settings_dict[k] for k in ("HOST", "PORT")}
+
+    async def scenario():
+        response = await async_client.get(reverse("staff:site_events", args=["h17"]))
+        stream = response.streaming_content
+        assert parse(await read_frame(stream))[0] == "hello"
+        settings_dict.update(HOST="127.0.0.1", PORT="1")  # nothing listens there
+        try:
+            for _ in range(3):
+                assert await read_frame(stream) == b": ping\n\n"
+        finally:
+            settings_dict.update(reachable)
+        # Back: access is checked again, and a logout still ends the stream.
+        await sync_to_async(async_client.logout)()
+        assert parse(await read_frame(stream)) == ("goodbye", {"reason": "not_authenticated"})
+
+    async_to_sync(scenario)()
+
