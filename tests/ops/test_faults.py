@@ -355,7 +355,8 @@ class Board(threading.Thread):
         if name == "hello":
             self.hellos += 1
             self.fetch(url)
-        elif name == "board" and data.get("resync"):
+        elif name == "board" and (data.get("resync") or data.get("full")):
+            # A site's stream sends the whole board (`full`) where events were lost.
             self.resyncs += 1
             self.fetch(url)
         elif name == "alarm":
