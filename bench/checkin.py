@@ -36,7 +36,9 @@ LAST = ["", "", "Hansen", "Jensen", "Nielsen", "Sørensen", "Kristensen", "Thoms
         "fra Vesterbro", "K", "Møller", "Ø"]
 
 
-def setup_django(reset: bool):
+def setup_django(reset: bool, db: str = DB):
+    global DB
+    DB = db
     common.setup_django(DB, reset)
 
 
@@ -167,8 +169,9 @@ def main():
     parser.add_argument("--ops", type=int, default=600)
     parser.add_argument("--visits", type=int, default=400_000)
     parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--db", default=DB, help=f"PostgreSQL database name (default {DB})")
     args = parser.parse_args()
-    setup_django(args.reset)
+    setup_django(args.reset, args.db)
     print("loading data (first run only) ...", flush=True)
     staff = load(args.visits)
 
