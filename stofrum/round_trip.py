@@ -2,19 +2,20 @@
 check-in, the audit chain) where each statement's wait for PostgreSQL costs more than the
 statement itself, above all while other transactions queue behind a lock held meanwhile.
 
-On PostgreSQL the statements, with their values bound in (Django's `compose_sql`), go as one
-simple query: they run in order in the current transaction, and each takes its own
+On PostgreSQL the statements, with their values bound in by the client, go as one simple
+query: they run in order in the current transaction, and each takes its own
 snapshot, so a statement that follows a lock sees what the lock's previous holder
 committed, exactly as when sent one by one. The first that fails raises, the rest do not
 run. On SQLite (in-process, no round trips) they run one after another.
 """
 
+import psycopg
 from django.db import connection
 
 
 def run_together(statements) -> list[list[tuple] | None]:
-    """Run `statements` ([(sql, params), ...]) in order; each one's rows (None for one that
-    returns none)."""
+    """Run `statements` ([(sql, params), ...], params a sequence or None; no literal `%` in
+    the SQL) in order; each one's rows (None for one that returns none)."""
     results = []
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
@@ -22,8 +23,13 @@ def run_together(statements) -> list[list[tuple] | None]:
                 cursor.execute(sql, params)
                 results.append(cursor.fetchall() if cursor.description else None)
             return results
-        compose = connection.ops.compose_sql
-        cursor.execute("; ".join(compose(sql, params) for sql, params in statements))
+        if isinstance(cursor.cursor, psycopg.ClientCursor):  # Django's default
+            # psycopg binds the values in itself and sends one simple query
+            cursor.execute("; ".join(sql for sql, _ in statements),
+                           [value for _, params in statements for value in params or ()])
+        else:  # server-side binding takes one statement: bind the values in here
+            compose = connection.ops.compose_sql
+            cursor.execute("; ".join(compose(sql, params) for sql, params in statements))
         for index in range(len(statements)):
             if index:
                 cursor.nextset()

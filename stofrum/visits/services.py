@@ -6,6 +6,7 @@ writers with IMMEDIATE transactions). Partial unique indexes guarantee one open 
 person and one visit per booth even if that discipline were broken.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -161,9 +162,15 @@ class Promoted:
     booth_id: int
 
 
-def _promote_statement(site, method, now) -> tuple[str, dict]:
-    return _PROMOTE_SQL, {"site": site.pk, "method": method.pk, "now": now,
-                          "queued": VisitState.QUEUED, "in_booth": VisitState.IN_BOOTH}
+# With positional parameters, so that it can go with other statements in one round trip.
+_PROMOTE_NAMES = re.findall(r"%\((\w+)\)s", _PROMOTE_SQL)
+_PROMOTE_POSITIONAL = re.sub(r"%\(\w+\)s", "%s", _PROMOTE_SQL)
+
+
+def _promote_statement(site, method, now) -> tuple[str, list]:
+    values = {"site": site.pk, "method": method.pk, "now": now,
+              "queued": VisitState.QUEUED, "in_booth": VisitState.IN_BOOTH}
+    return _PROMOTE_POSITIONAL, [values[name] for name in _PROMOTE_NAMES]
 
 
 def _promote(site, method, booths: list[Booth], now) -> list[Promoted]:
