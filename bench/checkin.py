@@ -1,7 +1,7 @@
 """Benchmark: check-in and search at the door, on PostgreSQL with 20,000 persons and a
 year of visits.
 
-    .venv/bin/python bench/checkin.py [--ops 600] [--visits 400000] [--reset]
+    .venv/bin/python bench/checkin.py [--ops 600] [--visits 400000] [--reset] [--db NAME]
 
 Measures check-in latency (the real `check_in` use case), search latency (the real
 `search`), each at 1, 8 and 32 concurrent clients, and the same check-in done as bare SQL
