@@ -1,7 +1,7 @@
 """Benchmark: check-in and search at the door, on PostgreSQL with 20,000 persons and a
 year of visits.
 
-    .venv/bin/python bench/checkin.py [--ops 600] [--visits 400000] [--reset]
+    .venv/bin/python bench/checkin.py [--ops 600] [--visits 400000] [--reset] [--db NAME]
 
 Measures check-in latency (the real `check_in` use case), search latency (the real
 `search`), each at 1, 8 and 32 concurrent clients, and the same check-in done as bare SQL
@@ -36,7 +36,9 @@ LAST = ["", "", "Hansen", "Jensen", "Nielsen", "Sørensen", "Kristensen", "Thoms
         "fra Vesterbro", "K", "Møller", "Ø"]
 
 
-def setup_django(reset: bool):
+def setup_django(reset: bool, db: str = DB):
+    global DB
+    DB = db
     common.setup_django(DB, reset)
 
 
@@ -167,8 +169,9 @@ def main():
     parser.add_argument("--ops", type=int, default=600)
     parser.add_argument("--visits", type=int, default=400_000)
     parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--db", default=DB, help=f"PostgreSQL database name (default {DB})")
     args = parser.parse_args()
-    setup_django(args.reset)
+    setup_django(args.reset, args.db)
     print("loading data (first run only) ...", flush=True)
     staff = load(args.visits)
 
@@ -305,24 +308,25 @@ def write_docs(rows, ratios, args):
               f"{r['p99']:.2f} | {r['throughput']:.0f} |" for r in rows]
     lines += ["", "Use case against bare SQL (same work in one hand-written transaction):", ""]
     lines += [f"- {c} clients: p50 {p50:.1f}×, p95 {p95:.1f}×" for c, p50, p95 in ratios]
-    lines += ["", "Targets: check-in p95 under 25 ms at 8 clients; search p95 under 20 ms.",
-              "", "Where the time goes. A check-in is 13 statements (5 reads for the rules, "
-              "the visit, its substances, the stale-day mark, the booth lock, one statement "
-              "that gives free booths to the queue, "
-              "the audit event); the booth lock is taken only after the visit is written, so "
-              "it covers the lock, the queue and the audit event. Most of a check-in's time "
-              "is Python (the ORM and the rules), not PostgreSQL: the bare-SQL floor does "
-              "the same writes in about a tenth of the time. With 8 or 32 client processes "
-              "and the database on 2 cores, the clients mostly wait for a core, and all of "
-              "them queue for one booth lock (one site, one method) by design. Next steps if "
-              "the door ever needs it: fewer round trips (the site's rules cached per "
-              "request, quarantine and agreement in one query), the locked part as one SQL "
-              "statement, and more than 2 cores. Search: prefix searches are answered by "
-              "the GIN trigram indexes, typos by a GiST trigram index (KNN-capable), and "
-              "Python ranks at most a few hundred rows.", "",
-              "The machine is a shared virtual machine: the same run made an hour apart "
-              "differs by up to 40 % (check-in at 1 client has measured 6.6–10.3 ms p50, "
-              "search at 1 client 13.5–20.5 ms p95 on the same code).", ""]
+    lines += ["", "Targets (issue 13): check-in at 1 client within 3× the bare-SQL floor of the "
+              "same run, p95 under 25 ms at 8 clients; search p95 under 15 ms at 1 client.",
+              "", "Where the time goes. A check-in is 10 round trips to PostgreSQL "
+              "(`stofrum/visits/tests/test_door_round_trips.py` pins them and says what each "
+              "is): BEGIN, 4 reads for the rules (substances, opening hours, intake methods, "
+              "and the person's quarantine, exclusion and first-aid agreement in one query), "
+              "the stale-day mark, then under the site's lock three: the lock, the visit "
+              "with its arrival number, its substances, the booth lock, free booths given to "
+              "the queue and the queue read, sent together (`stofrum/round_trip.py`: one "
+              "simple query, each statement still its own snapshot); the audit chain's "
+              "lock with its last link; the audit event; and COMMIT (4 round trips under the "
+              "lock, which every check-in at the site waits for in turn). Before issue 13 it "
+              "was 21, 15 of them under the site's lock. What remains is mostly Python (the "
+              "ORM building the rules' queries). With 8 or 32 client processes "
+              "and the database on 2 cores, the clients mostly wait for a core. Search: "
+              "prefix searches of 2–4 letters read the 20,000 aliases (a sequential scan; "
+              "the trigram indexes cannot narrow 2 letters, and PostgreSQL prefers the scan "
+              "for 3–4), typos are found nearest-first by the GiST trigram index (KNN), and "
+              "Python ranks at most a few hundred rows.", ""]
     common.write_section("## Check-in and search (bench/checkin.py)", lines)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from stofrum.audit import chain
 from stofrum.audit.context import current
 from stofrum.audit.models import AuditEvent
+from stofrum.round_trip import insert_statement, run_together
 
 # Field names whose values never enter the audit trail; only the fact that they changed.
 # A person's alias is one of them: apply_retention anonymises persons, and the append-only
@@ -103,37 +104,46 @@ def record(
         summary=summary[:300],
         changes=changes or {},
     )
-    with transaction.atomic():
+    # Joins the caller's transaction (every use case has one; no savepoint needed: an
+    # error here ends it anyway), or makes one for a call outside any.
+    with transaction.atomic(savepoint=False):
         _append_to_chain(event)
     return event
+
+
+_TABLE = AuditEvent._meta.db_table
+_LAST_LINK = (f"SELECT seq, chain_hash FROM {_TABLE} "  # noqa: S608 - the model's table
+              "WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
 
 
 def _append_to_chain(event: AuditEvent) -> None:
     """Seal `event` as the chain's next link and insert it. One writer at a time: on
     PostgreSQL a transaction-scoped advisory lock (held until commit, so the next writer
-    reads this row as the last), on SQLite the IMMEDIATE transaction's write lock."""
+    reads this row as the last), on SQLite the IMMEDIATE transaction's write lock.
+
+    Two round trips on PostgreSQL (stofrum/round_trip.py): the lock and the read of the
+    last link (a statement of its own, so it sees what the lock's previous holder
+    committed), then the insert."""
     postgresql = connection.vendor == "postgresql"
-    if postgresql:
-        with connection.cursor() as cursor:
-            # The chain's lock is the last one a transaction takes. Django's foreign keys
-            # are checked at commit, and each check waits for a row another transaction
-            # holds FOR UPDATE (a site's booths at the door): checked there, with the
-            # chain's lock held, that other transaction waiting for the chain's lock
-            # deadlocked (an alarm raised while check-ins ran at the site). So they are
-            # checked now, before it, and the event's own when it is inserted.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])
-    last = (AuditEvent.objects.filter(seq__isnull=False).order_by("-seq")
-            .values_list("seq", "chain_hash").first())
-    seq, previous = (last[0] + 1, last[1]) if last else (1, "")
+    # The chain's lock is the last one a transaction takes. Django's foreign keys are
+    # checked at commit, and each check waits for a row another transaction holds FOR
+    # UPDATE (a site's booths at the door): checked there, with the chain's lock held,
+    # that other transaction waiting for the chain's lock deadlocked (an alarm raised while
+    # check-ins ran at the site). So they are checked now, before it, and the event's own
+    # when it is inserted; then deferred again, as before, for what follows.
+    before = ([("SET CONSTRAINTS ALL IMMEDIATE", None),
+               ("SELECT pg_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])]
+              if postgresql else [])
+    last = run_together([*before, (_LAST_LINK, None)])[-1]
+    seq, previous = (last[0][0] + 1, last[0][1]) if last else (1, "")
     event.at = timezone.now()
     content = {field: getattr(event, field) for field in chain.HASHED_FIELDS}
     event.seq = seq
     event.chain_hash = chain.row_hash(chain.key(), seq, previous, content)
-    event.save(force_insert=True)
-    if postgresql:
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as before, for what follows
+    after = [("SET CONSTRAINTS ALL DEFERRED", None)] if postgresql else []
+    inserted = run_together([insert_statement(event), *after])[0]
+    event.pk = inserted[0][0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def verify_chain(anchor: tuple[int, str] | None = None) -> chain.Verdict:

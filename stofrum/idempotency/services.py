@@ -21,11 +21,12 @@ import hashlib
 import json
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from stofrum.errors import Conflict, DomainError, InvalidInput
 from stofrum.idempotency.models import IdempotentRequest
+from stofrum.round_trip import insert_statement, run_together
 from stofrum.text import KEY_MAX
 
 # How long a key is remembered (API.md: "within 24 hours").
@@ -59,17 +60,24 @@ def claim(staff, key, request_fingerprint: str) -> IdempotentRequest:
         raise RuntimeError("claim() belongs inside the transaction of the use case")
     key = clean_key(key)
     now = timezone.now()
-    IdempotentRequest.objects.filter(staff=staff, key=key,
-                                     created_at__lte=now - KEY_LIFETIME).delete()
-    try:
-        with transaction.atomic():
-            row = IdempotentRequest.objects.create(staff=staff, key=key, created_at=now,
-                                                   fingerprint=request_fingerprint)
-    except IntegrityError:
-        row = IdempotentRequest.objects.filter(staff=staff, key=key).first()
-    else:
+    row = IdempotentRequest(staff=staff, key=key, created_at=now,
+                            fingerprint=request_fingerprint)
+    # A key older than KEY_LIFETIME is forgotten, then the key claimed: on PostgreSQL in one
+    # round trip. Inserted, or not (the key is held: an identical request at the same
+    # moment makes this wait until its transaction ends), without a savepoint.
+    meta, quote = IdempotentRequest._meta, connection.ops.quote_name
+    expired = meta.get_field("created_at").get_db_prep_value(now - KEY_LIFETIME, connection)
+    inserted = run_together([
+        (f"DELETE FROM {quote(meta.db_table)} WHERE staff_id = %s "  # noqa: S608
+         f"AND {quote('key')} = %s AND created_at <= %s", [staff.pk, key, expired]),
+        insert_statement(row, unless_conflict_on=("staff", "key")),
+    ])[1]
+    if inserted:
+        row.pk = inserted[0][0]
+        row._state.adding, row._state.db = False, connection.alias
         row.is_new = True
         return row
+    row = IdempotentRequest.objects.filter(staff=staff, key=key).first()
     if row is None or row.status is None:
         raise Conflict("idempotency_in_progress")
     if row.fingerprint != request_fingerprint:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.postgres.search import TrigramSimilarity
+from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
 from django.db.models import DateTimeField, Max, Q, Value
 from django.db.models.functions import Length
@@ -190,7 +190,8 @@ def _postgres_candidates(strict, loose, birth_year, gender, limit, site):
         seen = [pk for pk, *_ in rows]
         rows += list(
             base.filter(alias_loose__trigram_similar=loose).exclude(pk__in=seen)
-            .annotate(sim=TrigramSimilarity("alias_loose", loose)).order_by("-sim")
+            # nearest first by the GiST index (KNN): reads only the rows it returns
+            .order_by(TrigramDistance("alias_loose", loose))
             .values_list(*fields)[:SQL_SHORTLIST])
     return rows
 

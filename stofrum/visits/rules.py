@@ -1,8 +1,10 @@
 """The rules of the door (DOMAIN.md §3–4, §8), each a small function of plain facts, so
 that check-in and the assistance use case apply the same ones."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -59,29 +61,64 @@ def quarantines_by_person(person_ids, site, now) -> dict:
     return found
 
 
-def check_not_quarantined(person, site, now) -> None:
-    """Refuse while a quarantine (`quarantined`, with its last day) or an exclusion for the
-    rest of the day (`excluded_today`, with the moment it ends) covers `site` at `now`."""
+def _in_force_ends(site, now) -> dict:
+    """Annotations for a queryset of persons: the last day of the quarantine covering
+    `site` at `now` that ends last (`quarantined_until`), and the end of the exclusion for
+    the rest of the day that ends last (`excluded_until`); None when there is none."""
     from stofrum.conduct.models import QuarantineKind
 
-    in_force = list(quarantines_in_force(site, now).filter(person=person))
-    quarantine = max((q for q in in_force if q.kind == QuarantineKind.QUARANTINE),
-                     key=lambda q: q.ends_on, default=None)
-    if quarantine is not None:
-        until = quarantine.ends_on
+    in_force = quarantines_in_force(site, now).filter(person=OuterRef("pk"))
+    return {
+        "quarantined_until": Subquery(
+            in_force.filter(kind=QuarantineKind.QUARANTINE).order_by("-ends_on")
+            .values("ends_on")[:1]),
+        "excluded_until": Subquery(
+            in_force.exclude(kind=QuarantineKind.QUARANTINE)
+            .order_by(F("ends_at").desc(nulls_last=True)).values("ends_at")[:1]),
+    }
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the door's rules ask about a person at a site, read in one query."""
+
+    quarantined_until: date | None
+    excluded_until: datetime | None
+    has_agreement: bool
+
+
+def person_facts(person, site, now) -> PersonFacts:
+    """The quarantine, exclusion and first-aid agreement facts of `person` at `site` at
+    `now`, in one query (check-in asks them all)."""
+    from stofrum.people.models import FirstAidAgreement, Person
+
+    row = (Person.objects.filter(pk=person.pk)
+           .annotate(**_in_force_ends(site, now),
+                     has_agreement=Exists(FirstAidAgreement.objects.filter(
+                         person=OuterRef("pk"))))
+           .values_list("quarantined_until", "excluded_until", "has_agreement").first())
+    return PersonFacts(*(row or (None, None, False)))
+
+
+def check_not_quarantined(person, site, now, facts: PersonFacts | None = None) -> None:
+    """Refuse while a quarantine (`quarantined`, with its last day) or an exclusion for the
+    rest of the day (`excluded_today`, with the moment it ends) covers `site` at `now`
+    (`facts`, when given, are the person's at `site` at `now`)."""
+    facts = facts or person_facts(person, site, now)
+    if facts.quarantined_until is not None:
+        until = facts.quarantined_until
         message = _("The person is in quarantine until %(date)s.") % {
             "date": date_format(until, "SHORT_DATE_FORMAT")}
         raise DomainError("quarantined", message, until=until.isoformat())
-    exclusion = max(in_force, key=lambda q: q.ends_at, default=None)
-    if exclusion is not None:
-        until = timezone.localtime(exclusion.ends_at)
+    if facts.excluded_until is not None:
+        until = timezone.localtime(facts.excluded_until)
         message = _("The person is excluded from this room for the rest of the day (until "
                     "%(time)s).") % {"time": date_format(until, "H:i")}
         raise DomainError("excluded_today", message, until=until.isoformat())
 
 
-def check_first_aid_agreement(person) -> None:
-    if not person.agreements.exists():
+def check_first_aid_agreement(facts: PersonFacts) -> None:
+    if not facts.has_agreement:
         raise DomainError("no_first_aid_agreement")
 
 

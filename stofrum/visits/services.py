@@ -6,11 +6,12 @@ writers with IMMEDIATE transactions). Partial unique indexes guarantee one open 
 person and one visit per booth even if that discipline were broken.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 
 from stofrum.audit.services import record
@@ -18,6 +19,7 @@ from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
 from stofrum.live.publish import publish_after_commit
 from stofrum.lookups import by_pk
 from stofrum.people.models import Person
+from stofrum.round_trip import insert_statement, run_together
 from stofrum.sites.models import Booth, Site
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
@@ -81,13 +83,15 @@ def queue_positions(visits) -> dict:
     return positions
 
 
-def queue_position(visit) -> int | None:
+def queue_position(visit, queued_ids=None) -> int | None:
     """The visit's place in the queue for its intake method (1 = next to get a booth), or
     None when it is not queued. At check-in it is counted under the site's lock, so it is
-    exact: everyone numbered before has committed, nobody after is counted."""
+    exact: everyone numbered before has committed, nobody after is counted. `queued_ids`:
+    the ids of that queue in order, when already read."""
     if visit.state != VisitState.QUEUED:
         return None
-    ahead = list(queue(visit.site_id, visit.method_id).values_list("pk", flat=True))
+    ahead = queued_ids if queued_ids is not None else list(
+        queue(visit.site_id, visit.method_id).values_list("pk", flat=True))
     return ahead.index(visit.pk) + 1 if visit.pk in ahead else None
 
 
@@ -101,33 +105,37 @@ def with_queue_positions(visits) -> None:
         visit.queue_position = positions.get(visit.pk)
 
 
-def _next_queue_number(site) -> int:
-    """The next arrival number at `site`. Takes the site's row lock (FOR NO KEY UPDATE, so
-    inserts that merely reference the site are not held up) until the check-in commits:
-    numbers are handed out one at a time, in the order the check-ins commit, and the
-    unique constraint (site, queue_number) refuses a repeat even if that were broken."""
-    list(Site.objects.select_for_update(no_key=True).filter(pk=site.pk).values_list("pk"))
-    last = Visit.objects.filter(site=site).aggregate(n=Max("queue_number"))["n"]
-    return (last or 0) + 1
+# The next arrival number at a site, computed by the database as the visit is inserted
+# (`_check_in`), after the site's row lock (FOR NO KEY UPDATE, so inserts that merely
+# reference the site are not held up) is taken in an earlier statement and held until the
+# check-in commits: numbers are handed out one at a time, in the order the check-ins
+# commit, and the unique constraint (site, queue_number) refuses a repeat even if that
+# were broken.
+_SITE_LOCK = f"SELECT 1 FROM {Site._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"  # noqa: S608
+_NEXT_QUEUE_NUMBER = (f"SELECT COALESCE(MAX(queue_number), 0) + 1 "  # noqa: S608
+                      f"FROM {Visit._meta.db_table} WHERE site_id = %s")
+
+
+def _booths_to_lock(site, method):
+    return (Booth.objects.select_for_update()
+            .filter(site=site, method=method, is_active=True).order_by("sort_order", "label"))
 
 
 def _lock_booths(site, method) -> list[Booth]:
-    return list(
-        Booth.objects.select_for_update()
-        .filter(site=site, method=method, is_active=True)
-        .order_by("sort_order", "label")
-    )
+    return list(_booths_to_lock(site, method))
 
 
 # PostgreSQL gives the free booths to the queue in one statement, so the booth lock is held
 # for one round trip instead of several. It runs after the booth rows are locked (a new
-# statement, so it sees what the previous holder of the lock committed), and re-checks
+# statement, so it sees what the previous holder of the lock committed; the booths are the
+# locked ones, `_booths_to_lock`), and re-checks
 # `state = 'queued'` on each row it updates, so someone who just left the queue stays out.
 _PROMOTE_SQL = f"""
 WITH free AS (
     SELECT b.id, row_number() OVER (ORDER BY b.sort_order, b.label) AS rn
     FROM {Booth._meta.db_table} b
-    WHERE b.id = ANY(%(booths)s) AND b.cleaning_since IS NULL
+    WHERE b.site_id = %(site)s AND b.method_id = %(method)s AND b.is_active
+      AND b.cleaning_since IS NULL
       AND NOT EXISTS (SELECT 1 FROM {Visit._meta.db_table} o
                       WHERE o.booth_id = b.id AND o.state = %(in_booth)s)
 ), waiting AS (
@@ -154,12 +162,21 @@ class Promoted:
     booth_id: int
 
 
+# With positional parameters, so that it can go with other statements in one round trip.
+_PROMOTE_NAMES = re.findall(r"%\((\w+)\)s", _PROMOTE_SQL)
+_PROMOTE_POSITIONAL = re.sub(r"%\(\w+\)s", "%s", _PROMOTE_SQL)
+
+
+def _promote_statement(site, method, now) -> tuple[str, list]:
+    values = {"site": site.pk, "method": method.pk, "now": now,
+              "queued": VisitState.QUEUED, "in_booth": VisitState.IN_BOOTH}
+    return _PROMOTE_POSITIONAL, [values[name] for name in _PROMOTE_NAMES]
+
+
 def _promote(site, method, booths: list[Booth], now) -> list[Promoted]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_PROMOTE_SQL, {
-                "booths": [b.pk for b in booths], "site": site.pk, "method": method.pk,
-                "now": now, "queued": VisitState.QUEUED, "in_booth": VisitState.IN_BOOTH})
+            cursor.execute(*_promote_statement(site, method, now))
             return [Promoted(*row) for row in cursor.fetchall()]
     occupied = set(
         Visit.objects.filter(booth__in=booths, state=VisitState.IN_BOOTH).order_by()
@@ -189,7 +206,10 @@ def _handover_time(site, before):
 
 def _fill_free_booths(site, method, booths: list[Booth], now) -> list[Promoted]:
     """Give free, clean booths to the queue in queue order. Booth rows must be locked."""
-    promoted = _promote(site, method, booths, now)
+    return _promoted(site, _promote(site, method, booths, now), now)
+
+
+def _promoted(site, promoted: list[Promoted], now) -> list[Promoted]:
     # Their waits changed: mark their days stale (today's is marked by the caller already,
     # so this writes only for someone who queued across midnight).
     today = timezone.localdate(now)
@@ -247,37 +267,24 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     rules.check_women_only(site, person)
     method = rules.check_method_offered(site, method_code)
     rules.check_substances_allowed({s.code for s in substances}, method.code)
-    rules.check_not_quarantined(person, site, now)
-    rules.check_first_aid_agreement(person)
+    facts = rules.person_facts(person, site, now)
+    rules.check_not_quarantined(person, site, now, facts)
+    rules.check_first_aid_agreement(facts)
     if assisted_by is not None:
         rules.check_assistant(site, person, assisted_by, assessment, now)
 
-    # From here on the site's lock is held until the commit (`_next_queue_number`).
+    mark_stale(site.pk, now)  # before the site's lock, to keep it short
     visit = Visit(person=person, site=site, method=method, state=VisitState.QUEUED,
-                  checked_in_at=now, checked_in_by=staff,
-                  queue_number=_next_queue_number(site))
+                  checked_in_at=now, checked_in_by=staff)
     if assisted_by is not None:
         visit.assisted_by, visit.assistant_assessment = assisted_by, assessment
         visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
-    try:
-        # The partial unique index is the check: one open visit per person, at any site.
-        # No savepoint is needed: the conflict ends this transaction anyway.
-        visit.save(force_insert=True)
-    except IntegrityError as exc:
-        raise Conflict("already_checked_in") from exc
-    Visit.substances.through.objects.bulk_create(
-        Visit.substances.through(visit_id=visit.pk, substance_id=s.pk) for s in substances)
-    mark_stale(site.pk, now)
-    # Only now take the site's booth lock for this method: everyone checking in here waits
-    # for it in turn, so it is held for as few statements as possible. The visit is not
-    # visible to the others before this transaction commits.
-    booths = _lock_booths(site, method)
-    handover = _handover_time(site, now)
-    for promoted in _fill_free_booths(site, method, booths, handover):
-        if promoted.pk == visit.pk:
+    booths, promoted, queued, handover = _insert_and_fill(visit, site, method, substances, now)
+    for each in _promoted(site, promoted, handover):
+        if each.pk == visit.pk:
             visit.state, visit.booth_at = VisitState.IN_BOOTH, handover
-            visit.booth = next(b for b in booths if b.pk == promoted.booth_id)
-    visit.queue_position = queue_position(visit)
+            visit.booth = next(b for b in booths if b.pk == each.booth_id)
+    visit.queue_position = queue_position(visit, queued)
     record(staff, "visits.checked_in", visit, site=site, summary=person.code,
            changes={"state": visit.state, "method": method.code,
                     "queue_position": visit.queue_position,
@@ -285,6 +292,51 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
                     "assisted": assisted_by is not None})
     publish_after_commit(site.slug, "board", {"reason": "checked_in"})
     return visit
+
+
+def _insert_and_fill(visit, site, method, substances, now):
+    """The part of a check-in under the site's lock, held until the commit: the visit with
+    the site's next arrival number and its substances, then the booth lock for its method
+    (taken only after the visit is written: everyone checking in here waits for it in
+    turn; the visit is not visible to the others before this transaction commits), and
+    the free booths given to the queue at the handover time read once the booths are
+    locked (`_handover_time`). On PostgreSQL in two round trips (stofrum/round_trip.py):
+    up to the booth lock, then the queue as it is then. Returns the locked booths, the
+    visits given a booth, the queue's visit ids (None when not read) and the handover
+    time."""
+    postgresql = connection.vendor == "postgresql"
+    through = Visit.substances.through
+    rows = ", ".join(["(%s, %s)"] * len(substances))
+    visit_id = Visit._meta.pk.get_db_prep_save(visit.pk, connection)
+    statements = [
+        *([(_SITE_LOCK, [site.pk])] if postgresql else []),
+        insert_statement(visit, returning=("queue_number",),
+                         expressions={"queue_number": (_NEXT_QUEUE_NUMBER, [site.pk])}),
+        (f"INSERT INTO {through._meta.db_table} (visit_id, substance_id) "  # noqa: S608
+         f"VALUES {rows}", [v for s in substances for v in (visit_id, s.pk)]),
+    ]
+    if postgresql:
+        statements.append(_booths_to_lock(site, method).query.sql_with_params())
+    try:
+        # The partial unique index is the check: one open visit per person, at any site.
+        # No savepoint is needed: the conflict ends this transaction anyway.
+        results = run_together(statements)
+    except IntegrityError as exc:
+        raise Conflict("already_checked_in") from exc
+    visit.queue_number = results[1 if postgresql else 0][0][0]
+    visit._state.adding, visit._state.db = False, connection.alias
+    if not postgresql:
+        booths = _lock_booths(site, method)
+        handover = _handover_time(site, now)
+        return booths, _promote(site, method, booths, handover), None, handover
+    names = [f.attname for f in Booth._meta.concrete_fields]
+    booths = [Booth.from_db(connection.alias, names, row) for row in results[3]]
+    handover = _handover_time(site, now)
+    promoted, queued = run_together([
+        _promote_statement(site, method, handover),
+        queue(site, method).values_list("pk").query.sql_with_params(),
+    ])
+    return booths, [Promoted(*row) for row in promoted], [pk for (pk,) in queued], handover
 
 
 @transaction.atomic
