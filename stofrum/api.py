@@ -136,7 +136,7 @@ def _too_large(request, exc):
 @api.exception_handler(InterfaceError)
 def _database_error(request, exc):
     if is_unreachable(exc):
-        return unavailable_response(request)
+        return unavailable_response(request, exc)
     return _unexpected(request, exc)
 
 

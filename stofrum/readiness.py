@@ -24,6 +24,11 @@ def readyz(request):
     event bus answer; else 503 with `"unavailable"` beside the one that does not."""
     checks = {"database": _database(), "event_bus": get_bus().ping()}
     ready = all(checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable",
-                         **{name: "ok" if ok else "unavailable" for name, ok in checks.items()}},
-                        status=200 if ready else 503)
+    response = JsonResponse(
+        {"status": "ok" if ready else "unavailable",
+         **{name: "ok" if ok else "unavailable" for name, ok in checks.items()}},
+        status=200 if ready else 503)
+    # Not ready is an answer, not an error: no ERROR "Service Unavailable" from Django's
+    # request log at every probe of an outage (the access log has the 503).
+    response._has_been_logged = True
+    return response

@@ -6,15 +6,18 @@ Two back ends, chosen by the database (see `get_bus`):
   subscribers of this process.
 - `PostgresBus` (PostgreSQL, any number of processes and machines): publish sends
   `pg_notify('stofrum_events', ...)`; one LISTEN connection per process hands every
-  notification to that process's subscribers. Nothing a second process needs is kept here.
+  notification to that process's subscribers, its own included (publish never delivers
+  directly). Nothing a second process needs is kept here. A use case's event is sent inside
+  its own transaction (`publish_in_transaction`): PostgreSQL delivers it exactly when the
+  change commits, and drops it with a rollback.
 
 Events are notifications, not data: a `board` event says "the board changed", and the
 screen fetches the board again. That keeps each payload far below PostgreSQL's 8000-byte
 NOTIFY limit and makes coalescing and dropping safe for a lagging screen.
 
-`publish` is plain sync code, safe from any thread (use cases call it after commit, often
-in a worker thread of the ASGI server); it never blocks on a subscriber. Subscribers live in
-an event loop, each with its own bounded queue.
+`publish` is plain sync code, safe from any thread (the in-process bus's use cases call it
+after commit, often in a worker thread of the ASGI server); it never blocks on a
+subscriber. Subscribers live in an event loop, each with its own bounded queue.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ def encode(site_slug: str, event: str, data: dict) -> str:
     """The wire form of an event (JSON), the same for both back ends.
 
     An oversized `data` is dropped (the event name still goes out, so screens refetch)
-    rather than raised: publish runs after the commit, when refusing helps nobody.
+    rather than raised: refusing would turn a change into an error for want of a detail
+    the screen fetches anyway.
     """
     if not event or "\n" in event or "\r" in event:
         raise ValueError(f"invalid event name {event!r}")
@@ -140,6 +144,15 @@ class _Bus:
         """Whether the bus can carry an event now (for `GET /readyz`)."""
         raise NotImplementedError
 
+    def joins_transaction(self, connection) -> bool:
+        """Whether an event can ride in a transaction of Django's `connection`
+        (`publish_in_transaction`) rather than be published after its commit."""
+        return False
+
+    def publish_in_transaction(self, connection, site_slug: str, event: str,
+                               data: dict) -> None:
+        raise NotImplementedError
+
     async def _register(self, sub: Subscription) -> None:
         with self._lock:
             for slug in sub.site_slugs:
@@ -205,8 +218,10 @@ class _Listener:
 class PostgresBus(_Bus):
     """Delivers through PostgreSQL LISTEN/NOTIFY to subscribers in every process.
 
-    Publish opens its own short autocommit connection: it runs in `on_commit`, where the
-    request's connection is not ours to use. Each event loop that has subscribers runs one
+    A use case's event is a `pg_notify` in its own transaction (`publish_in_transaction`):
+    committed with the change, or rolled back with it, so a process that dies right after
+    its commit has announced the change all the same. `publish` (outside a transaction)
+    opens its own short autocommit connection. Each event loop that has subscribers runs one
     listener task, started on the first subscribe, that reconnects with backoff. After a
     reconnect every local subscriber gets a `board` event with `{"resync": true}`, since
     notifications sent while the connection was down are lost (the stream sends the screen
@@ -240,6 +255,21 @@ class PostgresBus(_Bus):
                 conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
         except psycopg.Error:
             logger.exception("could not publish live event %s for %s", event, site_slug)
+
+    def joins_transaction(self, connection) -> bool:
+        """Whether `connection` is the PostgreSQL database this bus LISTENs on."""
+        return (self._conninfo is None and connection.vendor == "postgresql"
+                and connection.alias == "default")
+
+    def publish_in_transaction(self, connection, site_slug: str, event: str,
+                               data: dict) -> None:
+        """Queue the NOTIFY in the transaction open on Django's `connection` (or send it
+        at once under autocommit). PostgreSQL delivers it when, and only if, that
+        transaction commits; then the LISTEN connections deliver it, this process's too.
+        An error is raised, not logged: the transaction it belongs to cannot commit."""
+        payload = encode(site_slug, event, data)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
 
     def ping(self) -> bool:
         """The bus's PostgreSQL server answers a NOTIFY on a connection of its own (as

@@ -3,12 +3,17 @@ a connection that failed, told by the driver's error even in a thread that holds
 connection (Django answers an exception that left an async view in another thread); a
 statement the server refused stays a 500."""
 
+import logging
 import threading
 
 import psycopg
 import pytest
 from django.db import InterfaceError, OperationalError
+from django.db.utils import ConnectionHandler
+from django.test import Client
+from django.urls import path
 
+from stofrum import database_unavailable
 from stofrum.database_unavailable import is_unreachable
 
 
@@ -68,3 +73,52 @@ def test_a_statement_the_server_refused_is_not(error):
 def test_only_database_errors_count():
     assert not in_a_thread_without_connections(RuntimeError("connection failed"))
     assert not in_a_thread_without_connections(None)
+
+
+# --- How an outage is logged ----------------------------------------------------------
+
+def database_away(request):
+    """A view whose database does not answer: nothing listens where it connects."""
+    away = ConnectionHandler({"default": {
+        "ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1", "PORT": 1,
+        "NAME": "stofrum", "USER": "stofrum", "PASSWORD": "not-in-any-log",
+        "OPTIONS": {"connect_timeout": 5}}})["default"]
+    try:
+        away.ensure_connection()
+    finally:
+        away.close()
+
+
+urlpatterns = [path("staff/database-away/", database_away)]
+handler500 = "stofrum.views.server_error"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_an_outage_logs_a_short_warning_now_and_then_without_traceback(caplog, monkeypatch):
+    monkeypatch.setattr(database_unavailable, "_reports", database_unavailable._Reports())
+    monkeypatch.setattr(database_unavailable, "REPORT_EVERY_SECONDS", 3600)
+    client = Client(raise_request_exception=False)
+    caplog.set_level(logging.INFO)
+
+    def outage_lines():
+        assert all(r.exc_info is None and r.levelno < logging.ERROR for r in caplog.records)
+        assert "not-in-any-log" not in caplog.text and "Traceback" not in caplog.text
+        return [r.getMessage() for r in caplog.records if r.name == "stofrum.database"]
+
+    for _ in range(3):
+        response = client.get("/staff/database-away/?alias=secret")
+        assert response.status_code == 503
+    assert outage_lines() == [
+        "database unavailable (OperationalError): answered 503 to 1 request(s) since the"
+        " last report, the latest GET /staff/database-away/"
+    ]
+    assert [r.levelno for r in caplog.records if r.name == "stofrum.database"] == [
+        logging.WARNING]
+
+    monkeypatch.setattr(database_unavailable, "REPORT_EVERY_SECONDS", 0)
+    assert client.get("/staff/database-away/").status_code == 503
+    assert outage_lines()[1:] == [
+        "database unavailable (OperationalError): answered 503 to 3 request(s) since the"
+        " last report, the latest GET /staff/database-away/"
+    ]

@@ -123,7 +123,11 @@ def test_first_visit_check_in_and_a_second_board_updates_without_reload(browser,
 
 class CuttableLink:
     """A TCP link from the browser to the test server that the test can cut, as a dropped
-    network does: every open connection ends and new ones are refused until it is back."""
+    network does: every open connection ends and new ones are refused until it is back.
+    Or it can answer every new request with 503 database_unavailable instead, as the app
+    does while its database is away (`answer_503`), until it passes again (`restore`)."""
+
+    UNAVAILABLE = (b'{"code":"database_unavailable"}')
 
     def __init__(self, server_url: str):
         host, port = urllib.parse.urlsplit(server_url).netloc.split(":")
@@ -131,6 +135,8 @@ class CuttableLink:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.up = True
+        self.unavailable = False
+        self.answered_503: list[str] = []  # the paths answered
         self.lock = threading.Lock()
         self.open: set[socket.socket] = set()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -143,6 +149,9 @@ class CuttableLink:
                 return  # closed
             if not self.up:
                 client.close()
+                continue
+            if self.unavailable:
+                threading.Thread(target=self._answer_503, args=(client,), daemon=True).start()
                 continue
             upstream = socket.create_connection(self.target)
             with self.lock:
@@ -159,6 +168,21 @@ class CuttableLink:
         finally:
             self._end(source, sink)
 
+    def _answer_503(self, client):
+        with client:
+            request = b""
+            with contextlib.suppress(OSError):
+                while b"\r\n\r\n" not in request and (data := client.recv(65536)):
+                    request += data
+            with self.lock:
+                self.answered_503.append(request.split(b" ", 2)[1].decode(errors="replace"))
+            with contextlib.suppress(OSError):
+                client.sendall(b"HTTP/1.1 503 Service Unavailable\r\n"
+                               b"Content-Type: application/json\r\nRetry-After: 15\r\n"
+                               b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                               % (len(self.UNAVAILABLE), self.UNAVAILABLE))
+                client.shutdown(socket.SHUT_WR)
+
     def _end(self, *sockets):
         for sock in sockets:
             with contextlib.suppress(OSError):
@@ -173,7 +197,14 @@ class CuttableLink:
             sockets = list(self.open)
         self._end(*sockets)
 
+    def answer_503(self):
+        """Drop every open connection and answer each new request 503."""
+        self.unavailable = True
+        self.cut()
+        self.up = True
+
     def restore(self):
+        self.unavailable = False
         self.up = True
 
     def close(self):
@@ -207,6 +238,41 @@ def test_a_board_whose_stream_drops_says_so_and_catches_up_when_it_is_back(brows
     expect(board.locator("body")).to_have_attribute("data-live", "on", timeout=15_000)
     expect(board.locator("#live-status")).to_be_hidden()
     expect(board.locator("#board")).to_contain_text("Ulla Undervejs", timeout=5_000)
+    context.close()
+    link.close()
+
+
+def test_a_stream_answered_503_reconnects_by_itself_and_alarms_show_again(browser,
+                                                                         server_url):
+    # The browser gives up on a stream whose reconnect is answered with an error (here
+    # 503 database_unavailable, as during a database outage): the page must try again.
+    api = Api(server_url)
+    link = CuttableLink(server_url)
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    board = context.new_page()
+    log_in(board, link.url)
+    board.goto(f"{link.url}/staff/sites/h17/")
+    expect(board.locator("body")).to_have_attribute("data-live", "on", timeout=10_000)
+
+    link.answer_503()
+    expect(board.locator("body")).to_have_attribute("data-live", "reconnecting", timeout=10_000)
+    expect(board.locator("#live-status")).to_be_visible()
+    # The browser's own retry was answered 503, and the page's next try too.
+    def stream_tries():
+        return sum("/events" in path for path in link.answered_503)
+
+    for _ in range(240):
+        if stream_tries() >= 2:
+            break
+        board.wait_for_timeout(250)
+    assert stream_tries() >= 2, "the page stopped trying after its stream was refused"
+    expect(board.locator("body")).to_have_attribute("data-live", "reconnecting")
+
+    link.restore()
+    expect(board.locator("body")).to_have_attribute("data-live", "on", timeout=40_000)
+    expect(board.locator("#live-status")).to_be_hidden()
+    incident = api.call("POST", "/incidents", {"site": "h17"})
+    expect(board.locator(f"#alarm-{incident['id']}")).to_be_visible(timeout=5_000)
     context.close()
     link.close()
 

@@ -13,14 +13,19 @@ import pytest
 from django.utils import translation
 
 from tests.http.conftest import call
-from tests.live_server import base_env, free_port, serve
+from tests.live_server import base_env, free_port, log_text_once_it_has, serve
 
 TRY_AGAIN = "Try again in a moment"
 
 
 @pytest.fixture(scope="module")
-def server_without_database(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("database-down")
+def server_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("database-down")
+
+
+@pytest.fixture(scope="module")
+def server_without_database(server_folder):
+    folder = server_folder
     env = base_env(folder, "postgres://postgres@127.0.0.1:1/stofrum")
     env["STOFRUM_CPR_KEY"] = base64.b64encode(os.urandom(32)).decode()
     port = free_port()
@@ -73,3 +78,15 @@ def test_pages_answer_a_try_again_page(server_without_database, path, headers):
     with translation.override("da"):
         assert translation.gettext(TRY_AGAIN) in page
     assert 'lang="da"' in page
+
+
+def test_the_outage_is_logged_in_short_warnings_without_tracebacks(server_without_database,
+                                                                   server_folder):
+    for method, path in (("GET", "/api/v1/sites"), ("GET", "/staff/")):
+        headers = {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}
+        assert call(server_without_database, method, path, headers=headers)[0] == 503
+    log = log_text_once_it_has(server_folder / "uvicorn.log", "GET /staff/ 503")
+    assert "WARNING stofrum.database database unavailable (OperationalError)" in log
+    assert "Traceback" not in log
+    assert " ERROR " not in log
+    assert "Service Unavailable" not in log

@@ -105,12 +105,24 @@
       return "site=" + encodeURIComponent(s);
     }).join("&");
   }
+  // A stream the server answered with an error (a 503 while the database is away) is
+  // closed for good by the browser: open a new one after a growing, jittered wait (2 s
+  // doubling to 30 s) so that an alarm screen never silently stops. The page says it is
+  // reconnecting until the new stream's hello.
+  var RETRY_FIRST = 2000, RETRY_MAX = 30000, retryDelay = 0, retryTimer = null;
+  function reconnectLater() {
+    if (retryTimer) return;
+    retryDelay = retryDelay ? Math.min(retryDelay * 2, RETRY_MAX) : RETRY_FIRST;
+    var wait = retryDelay * (0.75 + Math.random() / 2);
+    retryTimer = setTimeout(function () { retryTimer = null; connect(); }, wait);
+  }
   function connect() {
     var url = streamUrl();
     if (!url || !window.EventSource) return;
     var status = document.getElementById("live-status");
-    source = new EventSource(url);
-    source.addEventListener("hello", function (e) {
+    var es = source = new EventSource(url);
+    es.addEventListener("hello", function (e) {
+      retryDelay = 0;
       document.body.dataset.live = "on";
       if (status) status.hidden = true;
       // Banners not confirmed by the snapshot that follows are closed meanwhile.
@@ -119,18 +131,23 @@
       });
       emit("hello", JSON.parse(e.data));
     });
-    source.addEventListener("alarm", function (e) { render(JSON.parse(e.data)); });
-    source.addEventListener("alarms_synced", function () {
+    es.addEventListener("alarm", function (e) { render(JSON.parse(e.data)); });
+    es.addEventListener("alarms_synced", function () {
       Object.keys(stale).forEach(remove);
     });
-    source.addEventListener("alarm_closed", function (e) { remove(JSON.parse(e.data).incident); });
-    source.addEventListener("board", function (e) { emit("board", JSON.parse(e.data)); });
+    es.addEventListener("alarm_closed", function (e) { remove(JSON.parse(e.data).incident); });
+    es.addEventListener("board", function (e) { emit("board", JSON.parse(e.data)); });
     // The server ends the stream when the login ended (idle, logout) or a wall screen was
     // revoked: reloading shows the lock screen, which keeps the alarms coming.
-    source.addEventListener("goodbye", function () { source.close(); window.location.reload(); });
-    source.onerror = function () {
+    es.addEventListener("goodbye", function () { es.close(); window.location.reload(); });
+    es.onerror = function () {
       document.body.dataset.live = "reconnecting";
       if (status) status.hidden = false;
+      // CONNECTING: the browser retries by itself. CLOSED: it has given up.
+      if (es.readyState === EventSource.CLOSED) {
+        es.close();
+        reconnectLater();
+      }
     };
   }
 
