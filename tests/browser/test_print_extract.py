@@ -36,7 +36,7 @@ def test_the_printed_extract_shows_no_alarm_no_bar_and_no_person_code(browser, s
         page.wait_for_url(re.compile(r".*/staff/$"))
         page.goto(f"{server_url}/staff/journal/{journal['id']}/extract")
         expect(page.locator("h1")).to_contain_text("Journal extract")
-        banner = page.locator(".alarm-banner")
+        banner = page.locator(f"#alarm-{incident['id']}")
         expect(banner).to_be_visible(timeout=5_000)  # on screen the alarm still shouts
         expect(banner).to_contain_text(person["code"])
 
