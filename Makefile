@@ -40,7 +40,9 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The SQLite and PostgreSQL runs are independent (each its own databases and served apps) and
-# each uses one core: they run side by side, each printing its output when it ends.
+# each uses one core: they run side by side, each printing its output when it ends. Tests
+# marked engine_free (no database: pure functions, property tests, settings, deploy files,
+# the import layers) run in the SQLite run only; the PostgreSQL run deselects them (conftest.py).
 test: lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	$(MAKE) --no-print-directory test-browser

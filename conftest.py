@@ -18,8 +18,31 @@ PASSWORD = "correct horse battery staple"
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# What gives a test a database on the run's engine: pytest-django's database fixtures and
+# marker, and the servers that tests/http starts on the run's engine.
+ENGINE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                   "django_db_serialized_rollback", "live_server", "http_server", "role_tokens"}
+
+
 def pytest_collection_modifyitems(config, items):
-    if connection.vendor != "postgresql":
+    """`postgres` tests are skipped on SQLite. `engine_free` tests (pure functions, property
+    tests, settings, deploy files, the import layers) would only run the same code twice:
+    `make test` runs the SQLite and PostgreSQL suites side by side, so the PostgreSQL run
+    (the longer one) deselects them; they run in the SQLite run. A test marked engine_free
+    that asks for a database is an error on both engines, so the mark never hides a test of
+    an engine."""
+    for item in items:
+        if item.get_closest_marker("engine_free") and (
+                item.get_closest_marker("django_db")
+                or ENGINE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            raise pytest.UsageError(f"{item.nodeid} is marked engine_free but uses a database")
+    if connection.vendor == "postgresql":
+        kept = [item for item in items if not item.get_closest_marker("engine_free")]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(
+                items=[item for item in items if item.get_closest_marker("engine_free")])
+            items[:] = kept
+    else:
         skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
         for item in items:
             if "postgres" in item.keywords:
