@@ -14,10 +14,35 @@ from stofrum.sites.services import seed_sites
 from stofrum.staff.services import confirmed_device, create_staff
 
 PASSWORD = "correct horse battery staple"
+# PBKDF2's deliberate slowness would dominate the suite's run time.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# What gives a test a database on the run's engine: pytest-django's database fixtures and
+# marker, and the servers that tests/http starts on the run's engine.
+ENGINE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                   "django_db_serialized_rollback", "live_server", "http_server", "role_tokens"}
 
 
 def pytest_collection_modifyitems(config, items):
-    if connection.vendor != "postgresql":
+    """`postgres` tests are skipped on SQLite. `engine_free` tests (pure functions, property
+    tests, settings, deploy files, the import layers) would only run the same code twice:
+    `make test` runs the SQLite and PostgreSQL suites side by side, so the PostgreSQL run
+    (the longer one) deselects them; they run in the SQLite run. A test marked engine_free
+    that asks for a database is an error on both engines, so the mark never hides a test of
+    an engine."""
+    for item in items:
+        if item.get_closest_marker("engine_free") and (
+                item.get_closest_marker("django_db")
+                or ENGINE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            raise pytest.UsageError(f"{item.nodeid} is marked engine_free but uses a database")
+    if connection.vendor == "postgresql":
+        kept = [item for item in items if not item.get_closest_marker("engine_free")]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(
+                items=[item for item in items if item.get_closest_marker("engine_free")])
+            items[:] = kept
+    else:
         skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
         for item in items:
             if "postgres" in item.keywords:
@@ -55,8 +80,7 @@ _flush_passes_sqlite_append_only_triggers()
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # PBKDF2's deliberate slowness would dominate the suite's run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -78,10 +102,9 @@ def _cpr_key_ring(settings, tmp_path, monkeypatch):
     vault.create_ring()
 
 
-@pytest.fixture
-def sites(db):
+def seed_test_sites() -> dict:
     """The five seeded sites, each open around the clock so that a test's outcome does not
-    depend on the hour it runs (tests of opening hours set their own)."""
+    depend on the hour it runs (tests of opening hours set their own); by slug."""
     from datetime import time
 
     from stofrum.sites.models import OpeningHours
@@ -96,24 +119,42 @@ def sites(db):
     return {s.slug: s for s in Site.objects.all()}
 
 
+def new_staff(role: str, site_slugs=("h17",), username: str | None = None):
+    username = username or f"{role}-{'-'.join(site_slugs) or 'none'}"
+    staff, _ = create_staff(None, username, role, list(site_slugs), PASSWORD)
+    return staff
+
+
+def new_cast() -> dict:
+    """One staff member per role at h17, plus reception at skyen only (the sites seeded)."""
+    members = {role: new_staff(role, ["h17"]) for role in
+               ("reception", "health", "leader", "analyst")}
+    members["admin"] = new_staff("admin", [])
+    members["other_reception"] = new_staff("reception", ["skyen"], username="reception-skyen")
+    return members
+
+
+def new_door():
+    """A reception member of h17, skyen, reden and sundholm, who registers and checks people
+    in."""
+    return new_staff("reception", ["h17", "skyen", "reden", "sundholm"], username="door")
+
+
+@pytest.fixture
+def sites(db):
+    """The five seeded sites, each open around the clock (seed_test_sites)."""
+    return seed_test_sites()
+
+
 @pytest.fixture
 def make_staff(sites):
-    def make(role: str, site_slugs=("h17",), username: str | None = None):
-        username = username or f"{role}-{'-'.join(site_slugs) or 'none'}"
-        staff, _ = create_staff(None, username, role, list(site_slugs), PASSWORD)
-        return staff
-
-    return make
+    return new_staff
 
 
 @pytest.fixture
 def cast(make_staff):
     """One staff member per role at h17, plus reception at skyen only."""
-    members = {role: make_staff(role, ["h17"]) for role in
-               ("reception", "health", "leader", "analyst")}
-    members["admin"] = make_staff("admin", [])
-    members["other_reception"] = make_staff("reception", ["skyen"], username="reception-skyen")
-    return members
+    return new_cast()
 
 
 def login_client(client, staff, *, verified: bool = True):
@@ -138,46 +179,59 @@ def login(client):
 @pytest.fixture
 def door(make_staff):
     """A reception member of h17 and skyen, who registers and checks people in."""
-    return make_staff("reception", ["h17", "skyen", "reden", "sundholm"], username="door")
+    return new_door()
 
 
-@pytest.fixture
-def make_person(sites, door):
-    """A registered person; with a signed first-aid agreement unless `agreement=False`."""
+def new_person(door, sites, alias="Tester", birth_year=1985, gender="male", municipality="101",
+               agreement=True, site="h17"):
+    """A registered person, registered by `door`; with a signed first-aid agreement unless
+    `agreement=False`."""
     from django.utils import timezone
 
     from stofrum.people.models import Person
     from stofrum.people.rules import is_adult_born
     from stofrum.people.services import register_person, sign_first_aid_agreement
 
-    def make(alias="Tester", birth_year=1985, gender="male", municipality="101",
-             agreement=True, site="h17"):
-        # Registration refuses a minor; a minor on record (registered before that rule, or
-        # a corrected birth year) is made by writing the birth year afterwards.
-        minor = not is_adult_born(birth_year, timezone.localdate())
-        person = register_person(door, sites[site], alias=alias,
-                                 birth_year=1985 if minor else birth_year,
-                                 gender=gender, municipality=municipality, confirm_new=True)
-        if agreement:
-            sign_first_aid_agreement(door, person, sites[site], house_rules_shown=True)
-        if minor:
-            Person.objects.filter(pk=person.pk).update(birth_year=birth_year)
-            person.refresh_from_db()
-        return person
+    # Registration refuses a minor; a minor on record (registered before that rule, or
+    # a corrected birth year) is made by writing the birth year afterwards.
+    minor = not is_adult_born(birth_year, timezone.localdate())
+    person = register_person(door, sites[site], alias=alias,
+                             birth_year=1985 if minor else birth_year,
+                             gender=gender, municipality=municipality, confirm_new=True)
+    if agreement:
+        sign_first_aid_agreement(door, person, sites[site], house_rules_shown=True)
+    if minor:
+        Person.objects.filter(pk=person.pk).update(birth_year=birth_year)
+        person.refresh_from_db()
+    return person
+
+
+@pytest.fixture
+def make_person(sites, door):
+    """A registered person; with a signed first-aid agreement unless `agreement=False`."""
+
+    def make(*args, **kwargs):
+        return new_person(door, sites, *args, **kwargs)
 
     return make
+
+
+def keep_booths(site, method: str, n: int) -> list:
+    """Leave `n` active booths for `method` at `site` (the rest deactivated)."""
+    from stofrum.sites.models import Booth
+
+    booths = Booth.objects.filter(site=site, method__code=method)
+    keep = list(booths.order_by("sort_order").values_list("pk", flat=True)[:n])
+    booths.exclude(pk__in=keep).update(is_active=False)
+    return keep
 
 
 @pytest.fixture
 def set_booths(sites):
     """Leave `n` active booths for `method` at a site (the rest deactivated)."""
-    from stofrum.sites.models import Booth
 
     def set_(site_slug: str, method: str, n: int):
-        booths = Booth.objects.filter(site=sites[site_slug], method__code=method)
-        keep = list(booths.order_by("sort_order").values_list("pk", flat=True)[:n])
-        booths.exclude(pk__in=keep).update(is_active=False)
-        return keep
+        return keep_booths(sites[site_slug], method, n)
 
     return set_
 

@@ -5,6 +5,9 @@ from django.test import RequestFactory
 
 from stofrum.client_address import client_address
 
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
+
 
 def request(remote, forwarded=None):
     headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}

@@ -4,9 +4,13 @@ work together is `tests/browser/test_prod_layout.py` (make prod-check)."""
 import re
 from pathlib import Path
 
+import pytest
 from django.core.management import get_commands
 
 from tests.prod_layout import DEPLOY, HOME, unit_settings
+
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 UNITS = sorted(p.name for p in DEPLOY.iterdir() if p.suffix in (".service", ".timer", ".target"))

@@ -7,6 +7,11 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -25,22 +25,34 @@ same answers (API.md, "Access answers"): a role that lacks the route's capabilit
 404 `not_found`, as if the object were missing. `test_matrix_follows_the_access_answers`
 holds the table to that rule.
 
-Placeholders in URLs and bodies come from the `world` fixture: {person}, {duplicate}
+Placeholders in URLs and bodies come from the world (`build_world`): {person}, {duplicate}
 (person codes), {in_booth}, {queued}, {checked_out} (visit ids), {helper} (the queued
 person's code, who is present and may assist), {booth} (the occupied booth's id),
 {incident} (an open incident at h17).
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from ninja.operation import PathView
 
-from conftest import PASSWORD
+from conftest import (
+    FAST_PASSWORD_HASHERS,
+    PASSWORD,
+    keep_booths,
+    new_cast,
+    new_door,
+    new_person,
+    new_staff,
+    seed_test_sites,
+)
 from stofrum.staff.models import ApiToken
 
 ANONYMOUS = "anonymous"
@@ -481,8 +493,7 @@ ANY_METHOD = "*"
 # --- the world the rows act on -----------------------------------------------------------
 
 
-@pytest.fixture
-def world(cast, make_person, set_booths, door, sites):
+def build_world(cast, door, sites):
     """h17 with one injection booth: Ada (no visit), Bo (a possible duplicate of Ada), Cai
     in the booth with an open incident, Dan in the queue."""
     from stofrum.care.services import refer
@@ -491,11 +502,11 @@ def world(cast, make_person, set_booths, door, sites):
     from stofrum.visits.services import check_in
     from stofrum.voice.services import file_complaint, leave_suggestion, record_council_meeting
 
-    set_booths("h17", "injection", 1)
-    ada = make_person(alias="Ada", birth_year=1980, gender="female")
-    bo = make_person(alias="Bo", birth_year=1981)
-    cai = make_person(alias="Cai", birth_year=1982)
-    dan = make_person(alias="Dan", birth_year=1983)
+    keep_booths(sites["h17"], "injection", 1)
+    ada = new_person(door, sites, alias="Ada", birth_year=1980, gender="female")
+    bo = new_person(door, sites, alias="Bo", birth_year=1981)
+    cai = new_person(door, sites, alias="Cai", birth_year=1982)
+    dan = new_person(door, sites, alias="Dan", birth_year=1983)
     in_booth = check_in(door, cai, sites["h17"], ["heroin"], "injection")
     queued = check_in(door, dan, sites["h17"], ["heroin"], "injection")
     assert in_booth.booth_id is not None and queued.state == "queued"
@@ -505,9 +516,9 @@ def world(cast, make_person, set_booths, door, sites):
     referral = refer(door, sites["h17"], ada, "drug_treatment")
     from stofrum.visits.services import check_out
 
-    fay = make_person(alias="Fay", birth_year=1985)
+    fay = new_person(door, sites, alias="Fay", birth_year=1985)
     checked_out = check_out(door, check_in(door, fay, sites["h17"], ["crack"], "smoking"))
-    eve = make_person(alias="Eve", birth_year=1984)
+    eve = new_person(door, sites, alias="Eve", birth_year=1984)
     until = timezone.localdate() + timedelta(days=7)
     quarantine = decide_quarantine(cast["leader"], eve, [sites["h17"]], until=until, reason="r")
     complaint = file_complaint(None, site=sites["h17"], route="leader", text="Too cold")
@@ -521,6 +532,71 @@ def world(cast, make_person, set_booths, door, sites):
             "in_booth": str(in_booth.pk), "checked_out": str(checked_out.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
             "incident": str(incident.pk), "journal": str(journal.pk)}
+
+
+# --- the shared data of the two big tables -----------------------------------------------
+#
+# The matrix and SHOWS are about 1,300 requests, each a test. Building the sites, the cast
+# and the world for each of them was most of the suite's time; they are built once for
+# each table's class (TestMatrix, TestShows), in a transaction rolled back after its tests.
+# Every test still runs in a savepoint of its own (pytest-django's `db`, a TestCase atomic
+# nested in that transaction), rolled back after it: what one request changes (a check-out,
+# a new person) no other test sees. Only the staff objects of the cast are shared in memory,
+# and the tests use them only to log in and issue tokens.
+
+
+@pytest.fixture(scope="module")
+def shared_key_ring(tmp_path_factory):
+    """The CPR key ring of this module: the shared data holds CPR numbers sealed with it."""
+    return tmp_path_factory.mktemp("cpr-key") / "cpr.key"
+
+
+@pytest.fixture
+def _cpr_key_ring(settings, monkeypatch, shared_key_ring):
+    # Replaces the conftest's ring of its own for each test: the module's ring, made by
+    # `_built_once` (or here, for the tests that use no shared data).
+    monkeypatch.delenv("STOFRUM_CPR_KEY", raising=False)
+    settings.STOFRUM_CPR_KEY = ""
+    settings.STOFRUM_CPR_KEY_FILE = str(shared_key_ring)
+    if not shared_key_ring.exists():
+        from stofrum.health import vault
+
+        vault.create_ring()
+
+
+@contextlib.contextmanager
+def _built_once(django_db_blocker, key_ring):
+    """A transaction for data shared by a class of tests, rolled back when they are done;
+    with the test settings the conftest's autouse fixtures give each test."""
+    from stofrum.health import vault
+
+    with (django_db_blocker.unblock(), pytest.MonkeyPatch.context() as env,
+          override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, STOFRUM_CPR_KEY="",
+                            STOFRUM_CPR_KEY_FILE=str(key_ring)),
+          transaction.atomic()):
+        env.delenv("STOFRUM_CPR_KEY", raising=False)
+        if not key_ring.exists():
+            vault.create_ring()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="class")
+def matrix_data(django_db_setup, django_db_blocker, shared_key_ring):
+    """(cast, world) for the matrix, built once."""
+    with _built_once(django_db_blocker, shared_key_ring):
+        sites = seed_test_sites()
+        cast = new_cast()
+        yield cast, build_world(cast, new_door(), sites)
+
+
+@pytest.fixture(scope="class")
+def shows_data(django_db_setup, django_db_blocker, shared_key_ring):
+    """(cast, spread) for SHOWS, built once."""
+    with _built_once(django_db_blocker, shared_key_ring):
+        sites = seed_test_sites()
+        cast = new_cast()
+        yield cast, build_spread(cast, new_door(), sites)
 
 
 def _fill(value, names: dict):
@@ -605,23 +681,35 @@ def _cases():
                 yield pytest.param(row, caller, auth, id=f"{row.name}|{caller}|{auth}")
 
 
-@pytest.mark.parametrize(("row", "caller", "auth"), list(_cases()))
-def test_caller_gets_the_outcome_in_the_matrix(client, cast, world, login, row, caller, auth):
-    names = world
-    headers = {}
-    if auth == "session":
-        login(cast[caller])
-    elif auth == "bearer":
-        _, raw = ApiToken.issue(cast[caller], timezone.now() + timedelta(hours=1))
-        headers["Authorization"] = f"Bearer {raw}"
-    url, data = _fill(row.url, names), _fill(row.data, names)
-    outcome = row.outcome(caller)
-    if isinstance(outcome, Redirect):
-        outcome = Redirect(_fill(outcome.to, names), outcome.prefix)
+class TestMatrix:
+    """The matrix's requests, on the sites, cast and world built once (`matrix_data`)."""
 
-    response = _send(client, row.method, url, data, api=row.is_api, headers=headers)
+    @pytest.fixture
+    def cast(self, matrix_data, db):
+        return matrix_data[0]
 
-    _check(client, response, outcome, f"{row.method} {url} as {caller} ({auth})")
+    @pytest.fixture
+    def world(self, matrix_data, db):
+        return matrix_data[1]
+
+    @pytest.mark.parametrize(("row", "caller", "auth"), list(_cases()))
+    def test_caller_gets_the_outcome_in_the_matrix(self, client, cast, world, login, row,
+                                                   caller, auth):
+        names = world
+        headers = {}
+        if auth == "session":
+            login(cast[caller])
+        elif auth == "bearer":
+            _, raw = ApiToken.issue(cast[caller], timezone.now() + timedelta(hours=1))
+            headers["Authorization"] = f"Bearer {raw}"
+        url, data = _fill(row.url, names), _fill(row.data, names)
+        outcome = row.outcome(caller)
+        if isinstance(outcome, Redirect):
+            outcome = Redirect(_fill(outcome.to, names), outcome.prefix)
+
+        response = _send(client, row.method, url, data, api=row.is_api, headers=headers)
+
+        _check(client, response, outcome, f"{row.method} {url} as {caller} ({auth})")
 
 
 @pytest.mark.parametrize("role", ["reception", "leader", "analyst"])
@@ -831,8 +919,7 @@ SHOWS = [
 # fmt: on
 
 
-@pytest.fixture
-def spread(cast, make_person, make_staff, door, sites):
+def build_spread(cast, door, sites):
     """Ada, with records at h17 and at Reden; Reden's health staff member is nobody in the
     cast."""
     from stofrum.care.services import record_service, refer
@@ -840,7 +927,7 @@ def spread(cast, make_person, make_staff, door, sites):
     from stofrum.health.services import raise_alarm, write_journal
     from stofrum.visits.services import check_in, check_out
 
-    ada = make_person(alias="Ada", birth_year=1980, gender="female")
+    ada = new_person(door, sites, alias="Ada", birth_year=1980, gender="female")
     reden = sites["reden"]
     method = reden.intake_methods.first().code
     visit_reden = check_out(door, check_in(door, ada, reden, ["heroin"], method))
@@ -850,11 +937,11 @@ def spread(cast, make_person, make_staff, door, sites):
         record_violation(door, ada, sites[site], rule="r", description=f"conduct-note-{site}")
     referral_h17 = refer(door, sites["h17"], ada, "gp", note="care-note-h17")
     referral_reden = refer(door, reden, ada, "psychiatry", note="care-note-reden")
-    leader_reden = make_staff("leader", ["reden"], username="leader-reden")
+    leader_reden = new_staff("leader", ["reden"], username="leader-reden")
     until = timezone.localdate() + timedelta(days=7)
     decide_quarantine(leader_reden, ada, [reden], until=until, reason="quarantine-note-reden")
     decide_quarantine(leader_reden, ada, ALL_SITES, until=until, reason="quarantine-note-all")
-    health_reden = make_staff("health", ["reden"], username="health-reden")
+    health_reden = new_staff("health", ["reden"], username="health-reden")
     journals = {}
     for name, site, staff in (("journal_reden", reden, health_reden),
                               ("journal_h17", sites["h17"], cast["health"]),
@@ -876,25 +963,36 @@ def _shows_cases():
                 yield pytest.param(row, caller, auth, id=f"{row.name}|{caller}|{auth}")
 
 
-@pytest.mark.parametrize(("row", "caller", "auth"), list(_shows_cases()))
-def test_caller_sees_only_what_their_sites_hold(client, cast, spread, login, row, caller,
-                                                auth):
-    headers = {}
-    if auth == "session":
-        login(cast[caller])
-    else:
-        _, raw = ApiToken.issue(cast[caller], timezone.now() + timedelta(hours=1))
-        headers["Authorization"] = f"Bearer {raw}"
-    url, marker = _fill(row.url, spread), _fill(row.marker, spread)
+class TestShows:
+    """SHOWS's requests, on the sites, cast and spread built once (`shows_data`)."""
 
-    response = client.get(url, headers=headers)
+    @pytest.fixture
+    def cast(self, shows_data, db):
+        return shows_data[0]
 
-    assert response.status_code == 200, f"{url} as {caller}: {_describe(response)}"
-    shown = response.content.decode()
-    if caller in row.seen_by:
-        assert marker in shown, f"{url} as {caller} ({auth}) must show {marker!r}"
-    else:
-        assert marker not in shown, f"{url} as {caller} ({auth}) shows {marker!r}"
+    @pytest.fixture
+    def spread(self, shows_data, db):
+        return shows_data[1]
+
+    @pytest.mark.parametrize(("row", "caller", "auth"), list(_shows_cases()))
+    def test_caller_sees_only_what_their_sites_hold(self, client, cast, spread, login, row,
+                                                    caller, auth):
+        headers = {}
+        if auth == "session":
+            login(cast[caller])
+        else:
+            _, raw = ApiToken.issue(cast[caller], timezone.now() + timedelta(hours=1))
+            headers["Authorization"] = f"Bearer {raw}"
+        url, marker = _fill(row.url, spread), _fill(row.marker, spread)
+
+        response = client.get(url, headers=headers)
+
+        assert response.status_code == 200, f"{url} as {caller}: {_describe(response)}"
+        shown = response.content.decode()
+        if caller in row.seen_by:
+            assert marker in shown, f"{url} as {caller} ({auth}) must show {marker!r}"
+        else:
+            assert marker not in shown, f"{url} as {caller} ({auth}) shows {marker!r}"
 
 
 def test_shows_rows_are_distinct():

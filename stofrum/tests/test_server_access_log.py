@@ -11,6 +11,9 @@ import pytest
 
 from tests.prod_layout import clean_environment
 
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # What uvicorn does before it imports the app (Config configures logging), then the app.

@@ -11,6 +11,9 @@ import pytest
 
 from stofrum.env import ConfigError, envbool, envint, envlist
 
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, django

@@ -4,8 +4,12 @@ catalogue that Django loads is the one in the .po file."""
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.utils import translation
+
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
 
 PO = Path(settings.BASE_DIR) / "stofrum" / "locale" / "da" / "LC_MESSAGES" / "django.po"
 

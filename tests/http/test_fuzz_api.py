@@ -3,7 +3,12 @@ server over real HTTP, as each role (a bearer token) and anonymously: no 5xx, ev
 is declared in the document and matches its schema, every error is {code, message}.
 
 Bounded and reproducible: a fixed seed, deterministic generation, a few examples per
-operation and no shrinking, so that the run fits `make test` on a small machine."""
+operation and no shrinking, so that the run fits `make test` on a small machine.
+
+Run once, in the PostgreSQL run: what is fuzzed is the HTTP layer (the edge, the schemas,
+the error answers), and PostgreSQL, the production engine, is the stricter of the two about
+what reaches it (NUL bytes in text, integer ranges). The SQLite run's tests/http (the page
+crawl, CSRF, odd bodies, forwarded addresses) still speak HTTP to an app on SQLite."""
 
 import json
 
@@ -18,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.http.conftest import call
+
+pytestmark = pytest.mark.postgres
 
 ROLES = ["reception", "health", "leader", "admin", "analyst"]
 EXAMPLES = 10

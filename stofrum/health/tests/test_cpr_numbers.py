@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 from stofrum.errors import DomainError
 from stofrum.health import cpr, vault
 
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
+
 DATES = st.dates(min_value=date(1858, 1, 1), max_value=date(2057, 12, 31))
 
 

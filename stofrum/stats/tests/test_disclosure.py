@@ -4,10 +4,14 @@ suppressed non-zero count, whatever the table."""
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stofrum.stats import disclosure
+
+# Touches no database: runs in the SQLite run only (conftest.py, engine_free).
+pytestmark = pytest.mark.engine_free
 
 THRESHOLD = 5
 
