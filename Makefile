@@ -10,7 +10,7 @@ PORT ?= 8000
 # PostgreSQL for the second test run (CI requires it; locally it is used when reachable).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/stofrum
 
-.PHONY: run test test-sqlite test-postgres test-sqlite-then-browser test-browser prod-check lint install messages bench \
+.PHONY: run test test-sqlite test-postgres test-browser prod-check lint install messages bench \
   clean restore-drill
 
 $(VENV)/.installed: pyproject.toml
@@ -43,14 +43,8 @@ lint: install
 # each uses one core: they run side by side, each printing its output when it ends. Tests
 # marked engine_free (no database: pure functions, property tests, settings, deploy files,
 # the import layers) run in the SQLite run only; the PostgreSQL run deselects them (conftest.py).
-# The browser tests follow the SQLite run on its core (the shorter run), while the PostgreSQL
-# run goes on: they share nothing with it (their apps serve SQLite files of their own; the
-# production layout's test makes a database and roles with names of its own).
 test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite-then-browser
-
-test-sqlite-then-browser:
-	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: install
