@@ -31,6 +31,7 @@ CHECK_IN = {
         "it now is",
         "the audit chain's lock (foreign keys checked first) and its last link",
         "the audit event (foreign keys deferred again)",
+        "the board event, NOTIFY in the transaction (delivered at the commit, never lost)",
         "COMMIT",
     ],
     "sqlite": [
@@ -72,6 +73,7 @@ API_CHECK_IN = {
         "the queue filled (at the time read after the lock) and read",
         "the audit chain's lock and its last link",
         "the audit event",
+        "the board event (NOTIFY, delivered at the commit)",
         "RELEASE SAVEPOINT",
         "the visit's substances, for the answer",
         "the answer kept under the key",
