@@ -288,6 +288,14 @@ def race(calls):
         return list(pool.map(run, calls))
 
 
+def someone_waits_for_a_lock() -> bool:
+    """Whether a session of this PostgreSQL database is waiting for a lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0] > 0
+
+
 @contextlib.contextmanager
 def lock_held_elsewhere(sql: str, params, hold_s: float = 10):
     """Within the block another transaction, on its own database connection, holds the lock

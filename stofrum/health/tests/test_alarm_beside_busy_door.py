@@ -13,20 +13,13 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from conftest import lock_held_elsewhere
+from conftest import lock_held_elsewhere, someone_waits_for_a_lock
 from stofrum.audit import chain
 from stofrum.health import services as health
 from stofrum.health.models import Incident
 from stofrum.visits.services import check_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _someone_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                       "current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0] > 0
 
 
 def test_an_alarm_waiting_for_a_booth_does_not_hold_the_chain(door, sites, make_person,
@@ -51,7 +44,7 @@ def test_an_alarm_waiting_for_a_booth_does_not_hold_the_chain(door, sites, make_
                                  [visit.booth_id], hold_s=20):
             raiser.start()
             deadline = time.monotonic() + 10
-            while not _someone_waits_for_a_lock():
+            while not someone_waits_for_a_lock():
                 assert time.monotonic() < deadline, "the alarm never waited for the booth"
                 time.sleep(0.05)
             with transaction.atomic(), connection.cursor() as cursor:

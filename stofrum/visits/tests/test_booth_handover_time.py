@@ -10,17 +10,11 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from conftest import someone_waits_for_a_lock
 from stofrum.visits.models import Visit
 from stofrum.visits.services import check_in, check_out
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _someone_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                       "current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0] > 0
 
 
 def test_a_check_in_that_waited_for_the_booth_goes_in_after_the_check_out(
@@ -61,7 +55,7 @@ def test_a_check_in_that_waited_for_the_booth_goes_in_after_the_check_out(
     arrival.start()
     try:
         deadline = time.monotonic() + 10
-        while not _someone_waits_for_a_lock():
+        while not someone_waits_for_a_lock():
             assert time.monotonic() < deadline, "the check-in never waited for the booth"
             time.sleep(0.02)
     finally:
