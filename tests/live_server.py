@@ -66,7 +66,9 @@ def start_server(env, folder, setup=(["seed_sites"], ["seed_demo_accounts"])):
         "--host", "127.0.0.1", "--port", str(port),
         # as in production (README): the app, not uvicorn, reads X-Forwarded-For, and only
         # from STOFRUM_TRUSTED_PROXIES (stofrum/client_address.py)
-        "--no-proxy-headers"])
+        "--no-proxy-headers",
+        # open event streams would hold a stopping test server for stop()'s 15 s
+        "--timeout-graceful-shutdown", "2"])
 
 
 def start_process(command: list[str], log_path: Path, env=None) -> subprocess.Popen:
