@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "stofrum.visits",
     "stofrum.conduct",
     "stofrum.health",
+    "stofrum.watch",
     "stofrum.care",
     "stofrum.voice",
     "stofrum.stats",
@@ -199,6 +200,9 @@ STOFRUM_API_TOKEN_HOURS = envint("STOFRUM_API_TOKEN_HOURS", 12, minimum=1)
 # checklist uses 30 minutes; DOMAIN.md §12).
 STOFRUM_BOOTH_AMBER_MINUTES = envint("STOFRUM_BOOTH_AMBER_MINUTES", 20, minimum=1)
 STOFRUM_BOOTH_RED_MINUTES = envint("STOFRUM_BOOTH_RED_MINUTES", 30, minimum=1)
+# Booth watch: each process serving event streams looks for overdue booths this often
+# (0: only `manage.py watch_booths`, from its systemd timer). stofrum/watch/sweeper.py
+STOFRUM_WATCH_SWEEP_SECONDS = envint("STOFRUM_WATCH_SWEEP_SECONDS", 10, minimum=0)
 # A room's day ends at its closing time; a room open across this time of day (around the
 # clock) starts a new day here. "Excluded for the rest of the day" ends then (conduct).
 STOFRUM_DAY_BOUNDARY = envclock("STOFRUM_DAY_BOUNDARY", "06:00")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/audit/", audit_list_view, name="audit"),
     path("", include("stofrum.live.urls")),
     path("staff/sites/<slug:slug>/", include("stofrum.visits.urls")),
+    path("staff/sites/<slug:slug>/", include("stofrum.watch.urls")),
     path("staff/", include("stofrum.people.urls")),
     path("staff/", include("stofrum.health.urls")),
     path("staff/", include("stofrum.care.urls")),

@@ -52,6 +52,7 @@ from stofrum.staff.access import is_fully_authenticated
 from stofrum.staff.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY, idle_seconds, session_seconds
 from stofrum.staff.models import ApiToken
 from stofrum.staff.roles import Capability
+from stofrum.watch.sweeper import watching
 
 logger = logging.getLogger("stofrum.live")
 
@@ -298,7 +299,8 @@ async def event_stream(grant: Grant, last_event_id: str = ""):
         return b"" if data is None else frame("board", data)
 
     try:
-        async with get_bus().subscribe(slugs) as subscription:
+        # watching(): this process sweeps for overdue booths while it serves streams.
+        async with get_bus().subscribe(slugs) as subscription, watching():
             # Subscribed before hello: a client that fetches on hello misses nothing after.
             yield f"retry: {RETRY_MILLISECONDS}\n".encode() + frame("hello", hello)
             if (grant.snapshot or last_event_id) and (chunk := await state()):

@@ -14,6 +14,7 @@ TOOLS = [
     ("voice:council", Capability.VOICE_RECORD, _("User council")),
     ("sites:house_rules", Capability.RULES_EDIT, _("Edit the house rules")),
     ("live:wall_screens", Capability.WALL_SCREENS, _("Wall screens")),
+    ("watch:intervals", Capability.RULES_EDIT, _("Booth check intervals")),
 ]
 
 

@@ -29,6 +29,8 @@ class BoothTile:
     minutes: int | None = None
     level: str = ""  # "", "amber" or "red" by minutes in the booth
     incident: object = None  # the open incident (alarm running) of the occupant's visit
+    # Keys the apps above add to this booth in the board's JSON (watch: check_due_at, ...).
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -129,7 +131,8 @@ def board_as_json(board: Board) -> dict:
             {"id": t.booth.pk, "label": t.booth.label, "method": t.booth.method.code,
              "state": t.state, "visit": visit_json(t.visit),
              "since": t.since.isoformat() if t.since else None, "minutes": t.minutes,
-             "level": t.level, "incident": str(t.incident.pk) if t.incident else None}
+             "level": t.level, "incident": str(t.incident.pk) if t.incident else None,
+             **t.extra}
             for t in board.tiles
         ],
         "queue": [
