@@ -93,8 +93,11 @@ def peak_of(items) -> int:
     return max((v for _, v in items), default=0) or 1
 
 
-def heat(rows, weekday_labels, title: str) -> str:
-    """Weekday × hour grid; darker is busier (occupancy share 0..1)."""
+def heat(rows, weekday_labels, title: str, key: str = "occupancy") -> str:
+    """Weekday × hour grid; darker is busier: the occupancy share 0..1, or with another
+    `key` (booth watch: "overdue") a count, shaded against the busiest cell."""
+    peak = 1 if key == "occupancy" else max(
+        (v[key] for row in rows for v in row["hours"]), default=0) or 1
     cell, left, top = 24, 40, 18
     width, height = left + 24 * cell + 4, top + 7 * cell + 4
     parts = [f'<text x="{left + h * cell + cell / 2}" y="12" text-anchor="middle" '
@@ -104,12 +107,13 @@ def heat(rows, weekday_labels, title: str) -> str:
         parts.append(f'<text x="{left - 6}" y="{y + 16}" text-anchor="end" font-size="11" '
                      f'fill="{TEXT}">{escape(weekday_labels[r])}</text>')
         for h, value in enumerate(row["hours"]):
-            share = value["occupancy"]
+            share = value[key] / peak
             # From near-white to the bar colour; the numbers are in the table too.
             shade = int(245 - 200 * min(share, 1))
             fill = f"rgb({shade},{min(shade + 10, 255)},255)" if share else "#f4f4f4"
             parts.append(f'<rect x="{left + h * cell}" y="{y}" width="{cell - 2}" '
                          f'height="{cell - 2}" fill="{fill}" stroke="{GRID}" stroke-width="0.5">'
                          f"<title>{escape(weekday_labels[r])} {h:02d}: "
-                         f"{round(share * 100)} %</title></rect>")
+                         f"{round(share * 100)} %</title></rect>" if key == "occupancy"
+                         else f"{value[key]}</title></rect>")
     return _svg(width, height, title, "".join(parts))

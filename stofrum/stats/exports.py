@@ -34,7 +34,8 @@ CITY, ELSEWHERE = "city", "-"  # the city's column; what belongs to no site (com
 SAME_AS = {("hospital_transfers", ""): ("incident_outcomes", "hospital")}
 # Figures that are not counts, shown only when the counts they are made of are shown.
 DERIVED = {"visits_per_person": (("visits", ""), ("unique_persons", "")),
-           "wait_minutes": (("visits", ""),)}
+           "wait_minutes": (("visits", ""),),
+           "overdue_to_look_in_minutes": (("booths_overdue", ""),)}
 
 
 class _Echo:

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum, prefetch_related_objects
-from django.db.models.functions import ExtractIsoWeekDay, TruncDate
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, QuarantineKind
@@ -22,6 +22,7 @@ from stofrum.stats.summaries import copenhagen, day_bounds, refresh_stale
 from stofrum.visits.choices import VisitState
 from stofrum.visits.models import RefusedCheckIn, Visit
 from stofrum.voice.models import Complaint, Suggestion
+from stofrum.watch.models import Overdue, Resolution
 
 BUCKETS = ("day", "week", "month")
 METRICS = ("visits", "incidents", "check_ins")
@@ -108,6 +109,7 @@ def summary(sites, day_from: date, day_to: date) -> dict:
                      .aggregate(n=Sum("booth_minutes"))["n"] or 0)
     capacity = _capacity_minutes(sites, day_from, day_to)
     complaints = _complaints(sites, day_from, day_to)
+    watch = booth_watch(sites, day_from, day_to)
     return {
         "from": day_from.isoformat(), "to": day_to.isoformat(),
         "sites": [s.slug for s in sites],
@@ -154,7 +156,24 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "complaints_by_route": _counts(complaints, "route"),
         "suggestions_by_kind": _counts(_moments(Suggestion.objects, "created_at", sites,
                                                 day_from, day_to), "kind"),
+        "booths_overdue": watch["overdue"],
+        "booths_escalated": watch["escalated"],
+        "overdue_to_look_in_minutes": watch["minutes"],
     }
+
+
+def booth_watch(sites, day_from: date, day_to: date) -> dict:
+    """Booth watch (stofrum/watch): occupied booths that went past their check interval
+    without a look-in (by when they became due), how many of those escalated, and the
+    median and 90th percentile of whole minutes from overdue to the look-in that ended it
+    (periods ended by an alarm or by leaving the booth are not timed)."""
+    overdue = _moments(Overdue.objects, "due_at", sites, day_from, day_to)
+    minutes = Counter(
+        max(0, int((resolved - due).total_seconds() // 60)) for due, resolved in
+        overdue.filter(resolution=Resolution.LOOK_IN).values_list("due_at", "resolved_at"))
+    return {"overdue": overdue.count(),
+            "escalated": overdue.filter(escalated_at__isnull=False).count(),
+            "minutes": {"median": percentile(minutes, 0.5), "p90": percentile(minutes, 0.9)}}
 
 
 def _quarantines(sites, day_from, day_to, kind) -> int:
@@ -213,7 +232,8 @@ def series(sites, day_from: date, day_to: date, bucket: str = "day",
 
 
 def heatmap(sites, day_from: date, day_to: date) -> dict:
-    """Occupancy (share of booth-minutes in use) and check-ins per weekday × hour."""
+    """Occupancy (share of booth-minutes in use), check-ins and booths overdue (booth
+    watch: where staff are stretched) per weekday × hour."""
     refresh_stale()
     booths = Booth.objects.filter(site__in=sites, is_active=True).count()
     weekday_count = Counter((day_from + timedelta(days=i)).isoweekday()
@@ -227,9 +247,15 @@ def heatmap(sites, day_from: date, day_to: date) -> dict:
         cells[(row["weekday"], row["hour"])] = {
             "occupancy": round(min(row["minutes"] / capacity, 1.0), 3) if capacity else 0,
             "check_ins": row["check_ins"]}
+    overdue = {(row["weekday"], row["hour"]): row["n"] for row in (
+        _moments(Overdue.objects, "due_at", sites, day_from, day_to)
+        .annotate(weekday=ExtractIsoWeekDay("due_at", tzinfo=copenhagen()),
+                  hour=ExtractHour("due_at", tzinfo=copenhagen()))
+        .order_by().values("weekday", "hour").annotate(n=Count("pk")))}
     empty = {"occupancy": 0, "check_ins": 0}
-    return {"rows": [{"weekday": wd, "hours": [cells.get((wd, h), empty) for h in range(24)]}
-                     for wd in range(1, 8)]}
+    return {"rows": [{"weekday": wd, "hours": [
+        {**cells.get((wd, h), empty), "overdue": overdue.get((wd, h), 0)} for h in range(24)]}
+        for wd in range(1, 8)]}
 
 
 def flatten(summary_: dict) -> list[tuple[str, str, object]]:

@@ -63,6 +63,9 @@ INDICATOR_LABELS = {
     "complaints": gettext_lazy("Complaints"),
     "complaints_by_route": gettext_lazy("Complaints by route"),
     "suggestions_by_kind": gettext_lazy("Suggestions and criticism"),
+    "booths_overdue": gettext_lazy("Booths overdue for a look-in"),
+    "booths_escalated": gettext_lazy("Overdue booths escalated"),
+    "overdue_to_look_in_minutes": gettext_lazy("Overdue to look-in, minutes"),
 }
 
 _KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",

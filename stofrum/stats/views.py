@@ -98,11 +98,15 @@ def dashboard_view(request, slug=None):
             "visits": charts.columns(visits, _("Visits")),
             "incidents": charts.columns(incidents, _("Incidents")),
             "heat": charts.heat(heat["rows"], weekdays, _("Occupancy by weekday and hour")),
+            "overdue_heat": charts.heat(heat["rows"], weekdays,
+                                        _("Booths overdue by weekday and hour"), "overdue"),
             **{name: charts.bars(items, str(GROUP_TITLES[name]))
                for name, items in groups.items()},
         },
         "sites": [site for site in Site.objects.all()
                   if request.user.can(Capability.STATS_VIEW, site)],
+        "watch_by_site": [(site, indicators.booth_watch([site], scope.day_from, scope.day_to))
+                          for site in scope.sites] if len(scope.sites) > 1 else [],
         "occupancy_pct": round(s["occupancy"] * 100, 1) if s["occupancy"] is not None
         else None,
     })
