@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ def look_in_view(request, slug):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Booth %(booth)s checked.") % {"booth": look.booth.label})
-    return redirect("staff:site", slug=site.slug)
+    return redirect(reverse("staff:site", kwargs={"slug": site.slug}) + "#board")
 
 
 @staff_required(services.SET_INTERVALS)

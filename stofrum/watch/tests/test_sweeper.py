@@ -1,0 +1,40 @@
+"""Every app process sweeps while it serves event streams, and stops when the last one
+closes: the pacing is the only thing a process holds; what is overdue lives in the
+database (test_booth_watch.py, test_watch_race.py)."""
+
+import asyncio
+
+import pytest
+
+from stofrum.watch import sweeper
+
+pytestmark = pytest.mark.engine_free
+
+
+def test_a_process_sweeps_while_streams_are_open_and_stops_after(settings, monkeypatch):
+    settings.STOFRUM_WATCH_SWEEP_SECONDS = 0.01
+    calls = []
+    monkeypatch.setattr(sweeper, "sweep_once", lambda: calls.append(1))
+
+    async def scenario():
+        async with sweeper.watching(), sweeper.watching():  # two streams, one sweeper
+            await asyncio.sleep(0.2)
+        swept = len(calls)
+        await asyncio.sleep(0.1)
+        return swept
+
+    swept = asyncio.run(scenario())
+    assert swept >= 3
+    assert len(calls) == swept  # no sweeping without a stream
+    assert sweeper._streams == 0 and sweeper._task is None
+
+
+def test_sweeping_can_be_left_to_the_timer(settings, monkeypatch):
+    settings.STOFRUM_WATCH_SWEEP_SECONDS = 0
+    monkeypatch.setattr(sweeper, "sweep_once", lambda: pytest.fail("swept"))
+
+    async def scenario():
+        async with sweeper.watching():
+            await asyncio.sleep(0.05)
+
+    asyncio.run(scenario())
