@@ -11,11 +11,11 @@ from stofrum.watch import services
 router = Router(tags=["watch"], auth=staff_auth)
 
 
-class CheckIn(Schema):
+class LookInIn(Schema):
     note: Note = ""
 
 
-class CheckOut(Schema):
+class LookInOut(Schema):
     id: int
     visit: UUID
     booth: str
@@ -36,8 +36,8 @@ class CheckOut(Schema):
         return look.staff.username
 
 
-@router.post("/{visit_id}/checks", response={201: CheckOut, **errors(404, 409)})
-def check(request, visit_id: str, payload: CheckIn | None = None):
+@router.post("/{visit_id}/checks", response={201: LookInOut, **errors(404, 409)})
+def check(request, visit_id: str, payload: LookInIn | None = None):
     """A staff member has looked in on the person in the booth: the booth's check interval
     starts again, and an overdue booth is back to normal on every board
     (`booth_checked`). 409 `not_in_booth` when the visit is not in a booth."""
