@@ -241,14 +241,22 @@ def sweep(now: datetime | None = None) -> dict:
     open_rows = list(Overdue.objects.filter(resolved_at__isnull=True))
     counts = {"overdue": 0, "escalated": 0,
               "closed": _close_ended(open_rows, states, now)}
-    recorded = {(row.visit_id, row.anchor_at) for row in open_rows}
+    # The periods of these visits recorded already (open or not), and those escalated.
+    recorded, escalated = set(), set()
+    for visit_pk, anchor_at, escalated_at in Overdue.objects.filter(
+            visit_id__in=[v.pk for v in visits if states[v.pk].overdue(now)]).values_list(
+            "visit_id", "anchor_at", "escalated_at"):
+        recorded.add((visit_pk, anchor_at))
+        if escalated_at is not None:
+            escalated.add((visit_pk, anchor_at))
     for visit in visits:
         watch = states[visit.pk]
         if not watch.overdue(now):
             continue
-        if (visit.pk, watch.anchor_at) not in recorded and _claim(visit.pk, now):
+        period = (visit.pk, watch.anchor_at)
+        if period not in recorded and _claim(visit.pk, now):
             counts["overdue"] += 1
-        if watch.escalated(now) and _escalate(visit.pk, now):
+        if watch.escalated(now) and period not in escalated and _escalate(visit.pk, now):
             counts["escalated"] += 1
     return counts
 

@@ -182,7 +182,8 @@ def test_checked_on_the_board_page_and_intervals_page(cast, sites, visit, login,
     login(cast["reception"])
     answer = client.post("/staff/sites/h17/look-in", {"visit": str(visit.pk)}, follow=True)
     assert LookIn.objects.get().staff == cast["reception"]
-    assert f"Booth {visit.booth.label} checked." in answer.content.decode()
+    said = answer.content.decode().split('class="messages"')[1].split("</ul>")[0]
+    assert 'class="message success"' in said and visit.booth.label in said
     # From another site's page: nothing recorded.
     client.post("/staff/sites/skyen/look-in", {"visit": str(visit.pk)})
     assert LookIn.objects.count() == 1
