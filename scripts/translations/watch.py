@@ -42,6 +42,7 @@ DA = {
     "Overdue to look-in (median / 90th percentile)":
         "Fra over tjektiden til tilsyn (median / 90-percentil)",
     "Booth watch by site": "Tilsyn fordelt på tilbud",
+    "%(n)s escalated": "%(n)s eskaleret",
     "Overdue": "Over tjektiden",
     "Escalated": "Eskaleret",
     "Minutes to look-in, median": "Minutter til tilsyn, median",

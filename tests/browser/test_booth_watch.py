@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_door import Api, log_in, shot
+from tests.browser.test_door import Api, log_in, log_in_with_totp, shot
 from tests.live_server import manage
 
 pytestmark = pytest.mark.browser
@@ -85,3 +85,17 @@ def test_a_booth_overdue_on_one_board_is_checked_from_another(browser, server_ur
     for tile in tiles:
         expect(tile).not_to_have_class(re.compile("watch-"))
     shot(wide, "watch-checked-again")
+
+
+def test_a_leader_sets_the_check_intervals(browser, server_url, totp_code):
+    page = browser.new_context(viewport={"width": 820, "height": 1180}).new_page()
+    log_in_with_totp(page, server_url, "leader", totp_code)
+    page.goto(f"{server_url}/staff/sites/h17/")
+    page.get_by_role("link", name=re.compile("Booth check intervals|Tjekintervaller")).click()
+    page.wait_for_url(re.compile(r".*/check-intervals$"))
+    page.fill("input[name=injection-minutes]", "12")
+    page.fill("input[name=injection-assisted]", "6")
+    page.get_by_role("button", name=re.compile("^(Save|Gem)$")).click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(page.locator("input[name=injection-minutes]")).to_have_value("12")
+    shot(page, "watch-check-intervals")
