@@ -26,11 +26,11 @@ class CheckInterval(models.Model):
     method = models.ForeignKey("sites.IntakeMethod", on_delete=models.CASCADE,
                                related_name="+", verbose_name=_("intake method"))
     minutes = models.PositiveSmallIntegerField(
-        _("minutes"), validators=[MinValueValidator(MIN_MINUTES),
-                                  MaxValueValidator(MAX_MINUTES)])
+        _("minutes without a look-in"),
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)])
     assisted_minutes = models.PositiveSmallIntegerField(
-        _("minutes (assisted intake)"), validators=[MinValueValidator(MIN_MINUTES),
-                                                    MaxValueValidator(MAX_MINUTES)])
+        _("minutes without a look-in (assisted intake)"),
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)])
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
