@@ -18,7 +18,7 @@ data: a substance, times, counts and site slugs.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,9 @@ from stofrum.staff.roles import Capability
 from stofrum.text import clean_text
 from stofrum.visits.models import Substance
 
+# pg_advisory_xact_lock's first key for "evaluating a substance" ("DRGA" in ASCII); the
+# second is the substance's id.
+SUBSTANCE_LOCK = 0x44524741
 OVERDOSE_KINDS = tuple(k for k in IncidentKind.values if k.startswith("overdose_"))
 NOTE_MAX = 500
 ALREADY_ACTIVE = _("A drug alert for this substance is already in force.")
@@ -147,13 +150,27 @@ def _cluster_now(substance, now):
     return totals["first"], last, totals["n"]
 
 
+def _lock(substance) -> None:
+    """One evaluation of a substance at a time (PostgreSQL: an advisory lock held until
+    commit). Two overdoses at two sites at the same moment: the second waits, then reads
+    the first's incident (a new statement sees what was committed), so together they reach
+    K; and the partial unique index keeps it one alert whatever happens. Taken after the
+    audit chain's lock (the use cases record before they signal), always in that order.
+    On SQLite the transaction's write lock serialises them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                           [SUBSTANCE_LOCK, substance.pk])
+
+
 def evaluate(substance, *, staff=None, now=None) -> DrugAlert | None:
     """Raise, extend or recount the alert for `substance` from the overdoses on record.
-    Call inside the transaction that changed an incident. Returns the open alert, if any.
-    Emits `alerts.alert.raised` (source cluster) and a `drug_alert` event at every site when
-    an alert is raised or its count changes."""
+    Call inside the transaction that changed an incident, after its audit record. Returns
+    the open alert, if any. Emits `alerts.alert.raised` (source cluster) and a `drug_alert`
+    event at every site when an alert is raised or its count changes."""
     now = now or timezone.now()
     with transaction.atomic():
+        _lock(substance)
         _close_expired(substance, now)
         alert = _open_alert(substance)
         if alert is None:
