@@ -209,6 +209,30 @@ def evaluate_incident(incident, *, staff=None, now=None) -> list[DrugAlert]:
     return [a for s in substances if (a := evaluate(s, staff=staff, now=now)) is not None]
 
 
+def statistics(sites, start, end, *, city: bool) -> dict:
+    """The drug-alert indicators of stofrum/stats (docs/indicators.md) for `sites` and the
+    moments [start, end): `drug_alerts`, the alerts started then that concern the sites (a
+    cluster: one of its overdoses was at one of them; a manual alert warned every site;
+    the city: every alert), and `drug_alert_incidents`, the overdoses at the sites that
+    those alerts counted (from their first case to their last). Counts only."""
+    site_ids = {s.pk for s in sites}
+    slugs = {s.slug for s in sites}
+    alerts = list(DrugAlert.objects.filter(started_at__gte=start, started_at__lt=end)
+                  .select_related("substance"))
+    concerned = [a for a in alerts if city or a.source == AlertSource.MANUAL
+                 or slugs & set(a.case_sites)]
+    incidents = 0
+    for alert in concerned:
+        if not alert.incident_count or alert.last_case_at is None:
+            continue
+        since = alert.first_case_at if alert.source == AlertSource.CLUSTER else alert.started_at
+        incidents += (cases_of(alert.substance)
+                      .filter(site_id__in=site_ids, started_at__gte=since,
+                              started_at__lte=alert.last_case_at)
+                      .values("pk").distinct().count())
+    return {"drug_alerts": len(concerned), "drug_alert_incidents": incidents}
+
+
 def _substance(code) -> Substance:
     key = clean_key(code, max_length=40)
     substance = Substance.objects.filter(code=key).first() if key else None
