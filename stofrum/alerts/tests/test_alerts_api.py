@@ -148,3 +148,16 @@ def test_a_leader_s_home_page_and_the_alerts_page(overdoses, cast, login, client
     assert client.post("/staff/alerts/raise", {"substance": "heroin"}).status_code == 403
     login(cast["analyst"])
     assert client.get("/staff/alerts/").status_code == 403
+
+
+def test_a_wall_screen_shows_the_alert_with_nothing_to_press(client, cast, sites):
+    from stofrum.alerts.services import raise_alert
+    from stofrum.staff.services import create_wall_screen
+
+    raise_alert(cast["leader"], "fentanyl", "Strong batch")
+    _, key = create_wall_screen(cast["leader"], sites["h17"], "Rummet")
+    client.get(f"/wall/connect/{key}/")
+    page = client.get("/wall/").content.decode()
+    board = page.split('id="board"')[1]
+    assert 'data-drug-alert-substance="fentanyl"' in board and "Strong batch" in board
+    assert "<form" not in board
