@@ -31,7 +31,7 @@ DA = {
     "no round recorded yet": "ingen runde registreret endnu",
     "Started": "Startet",
     "Ended": "Sluttet",
-    "Zones covered": "Zoner gået",
+    "Zones on this round": "Zoner på denne runde",
     "One fewer: %(label)s": "Én færre: %(label)s",
     "One more: %(label)s": "Én mere: %(label)s",
     "Note (optional, no names or CPR numbers)": "Note (valgfri, ingen navne eller CPR-numre)",

@@ -133,6 +133,9 @@ def record_round(staff, site, *, started_at: datetime, ended_at: datetime, zones
     if started_at is None or ended_at is None:
         raise InvalidInput("invalid_date", field="started_at" if started_at is None
                            else "ended_at")
+    # a time without an offset is Copenhagen time (as the pages' datetime-local fields)
+    started_at, ended_at = (timezone.make_aware(m) if timezone.is_naive(m) else m
+                            for m in (started_at, ended_at))
     check_moment(started_at, "started_at", event=True)
     check_moment(ended_at, "ended_at", event=True)
     if ended_at < started_at:

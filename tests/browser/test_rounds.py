@@ -3,6 +3,7 @@ says a round is due, the form is filled with steppers and checkboxes, the board 
 when it ended; a refused round keeps what was typed. axe checks every page."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +12,13 @@ from tests.browser.test_door import log_in, shot
 from tests.live_server import manage
 
 pytestmark = pytest.mark.browser
+
+
+def line_shot(page, name):
+    folder = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.locator("#board .board-head").screenshot(path=str(folder / f"{name}-head.png"))
+    page.locator(".round-line").screenshot(path=str(folder / f"{name}.png"))
 
 
 def _no_sideways_scroll(page):
@@ -26,6 +34,7 @@ def test_a_round_from_a_phone_and_a_refused_one_on_the_tablet(browser, server_ur
     phone.goto(f"{server_url}/staff/sites/h17/")
     line = phone.locator(".round-line")
     expect(line).to_have_attribute("data-round-due", "true")
+    line_shot(phone, "rounds-board-line-due")
     line.locator("a[href='/staff/sites/h17/round']").click()
     phone.wait_for_url(re.compile(r".*/staff/sites/h17/round$"))
     _no_sideways_scroll(phone)
@@ -44,7 +53,7 @@ def test_a_round_from_a_phone_and_a_refused_one_on_the_tablet(browser, server_ur
     phone.locator(".round-form button[type=submit]").click()
     phone.wait_for_url(re.compile(r".*/staff/sites/h17/#board$"))
     expect(phone.locator(".round-line")).to_have_attribute("data-round-due", "false")
-    shot(phone, "rounds-phone-board-after")
+    line_shot(phone, "rounds-board-line-after")
 
     tablet = browser.new_context(viewport={"width": 820, "height": 1180}).new_page()
     log_in(tablet, server_url)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from stofrum.rounds import services
 from stofrum.rounds.models import RoundSchedule
@@ -72,8 +73,9 @@ def test_april_gets_the_round_that_ended_after_midnight(march):
 
 
 def test_the_dashboard_weeks(march):
-    data = dashboard(Scope(sites=[march["h17"]], site=march["h17"], day_from=MARCH[0],
-                           day_to=MARCH[1]))
+    with translation.override("en"):
+        data = dashboard(Scope(sites=[march["h17"]], site=march["h17"],
+                               day_from=MARCH[0], day_to=MARCH[1]))
 
     # Week from (syringes, seen, done, due): 1 March is a Sunday, a week of one day
     assert data["rows"][:3] == [("2026-03-01", 0, 0, 0, 4), ("2026-03-02", 15, 2, 2, 28),
@@ -83,7 +85,8 @@ def test_the_dashboard_weeks(march):
     assert zones["H17 · several zones"][:2] == [0, 3]
 
 
-def test_the_dashboard_and_report_show_them_to_a_leader(client, login, make_staff, march):
+def test_the_dashboard_and_report_show_them_to_a_leader(client, login, make_staff, march,
+                                                        english):
     login(make_staff("leader", ["h17"], username="leader-h17"))
     page = client.get("/staff/stats/h17/?from=2026-03-01&to=2026-03-31").content.decode()
     assert "Syringes collected per week" in page and "H17 · Halmtorvet" in page

@@ -126,7 +126,7 @@ def test_recording_announces_the_board(door, sites, monkeypatch):
 # --- the pages ---------------------------------------------------------------------------
 
 
-def test_the_board_page_shows_the_line_and_the_link(client, cast, sites, login):
+def test_the_board_page_shows_the_line_and_the_link(client, cast, sites, login, english):
     login(cast["reception"])
     page = client.get("/staff/sites/h17/").content.decode()
     assert "Round due" in page and "No round recorded yet" in page
@@ -134,7 +134,7 @@ def test_the_board_page_shows_the_line_and_the_link(client, cast, sites, login):
 
 
 def test_the_form_records_a_round_and_goes_back_to_the_board(client, cast, sites, zones,
-                                                             login):
+                                                             login, english):
     login(cast["reception"])
     page = client.get("/staff/sites/h17/round").content.decode()
     assert "Halmtorvet" in page and "Istedgade" not in page  # H17's zones only
@@ -152,7 +152,7 @@ def test_the_form_records_a_round_and_goes_back_to_the_board(client, cast, sites
     assert "Last round ended" in board and "Round due" not in board
 
 
-def test_a_refused_form_keeps_what_was_typed(client, cast, sites, zones, login):
+def test_a_refused_form_keeps_what_was_typed(client, cast, sites, zones, login, english):
     login(cast["reception"])
     response = client.post("/staff/sites/h17/round", {
         "started_at": "2026-11-02T10:30", "ended_at": "2026-11-02T10:00",
@@ -207,6 +207,15 @@ def test_api_refuses_bad_rounds(api_as, cast, sites, zones, change, status, code
     response = api_as(cast["reception"]).post("/neighbourhood/rounds", body)
     assert response.status_code == status and response.json()["code"] == code
     assert not Round.objects.exists()
+
+
+def test_api_takes_a_time_without_offset_as_copenhagen_time(api_as, cast, sites):
+    ended = timezone.localtime() - timedelta(minutes=5)
+    response = api_as(cast["reception"]).post("/neighbourhood/rounds", {
+        "site": "h17", "started_at": (ended - timedelta(minutes=30)).isoformat(),
+        "ended_at": ended.replace(tzinfo=None).isoformat(), "syringes": 0})
+    assert response.status_code == 201, response.content
+    assert Round.objects.get().ended_at == ended.replace(microsecond=ended.microsecond)
 
 
 def test_api_lists_a_sites_rounds_and_zones_only_for_its_staff(api_as, cast, door, sites,
