@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "stofrum.care",
     "stofrum.voice",
     "stofrum.alerts",
+    "stofrum.rounds",
     "stofrum.stats",
     "stofrum.live",
     "stofrum.desk",
