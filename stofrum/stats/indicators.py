@@ -12,10 +12,12 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum, prefetch_related_objects
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
+from stofrum.alerts.services import statistics as alert_statistics
 from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, QuarantineKind
 from stofrum.health.models import Incident, Intervention
 from stofrum.people.models import FirstAidAgreement, Person
+from stofrum.rounds import figures as rounds_figures
 from stofrum.sites.models import Booth
 from stofrum.stats.models import HourDay, MunicipalityDay, SubstanceDay, VisitDay, WaitDay
 from stofrum.stats.summaries import copenhagen, day_bounds, refresh_stale
@@ -143,6 +145,8 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "ambulance_calls": incidents.filter(
             interventions__kind="ambulance_called").distinct().count(),
         "hospital_transfers": incidents.filter(outcome="hospital").count(),
+        # Drug alerts (stofrum/alerts): alerts started in the period, and their overdoses.
+        **alert_statistics(sites, start, end, city=_is_city(sites)),
         "services_by_kind": _counts(_moments(Service.objects, "given_at", sites, day_from,
                                              day_to), "kind__code"),
         "referrals": referrals.count(),
@@ -159,6 +163,8 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "booths_overdue": watch["overdue"],
         "booths_escalated": watch["escalated"],
         "overdue_to_look_in_minutes": watch["minutes"],
+        # the surrounding environment: rounds, syringes, public use seen (DOMAIN.md §13)
+        **rounds_figures.summary(sites, start, end, day_from, day_to, open_minutes),
     }
 
 
@@ -174,6 +180,12 @@ def booth_watch(sites, day_from: date, day_to: date) -> dict:
     return {"overdue": overdue.count(),
             "escalated": overdue.filter(escalated_at__isnull=False).count(),
             "minutes": {"median": percentile(minutes, 0.5), "p90": percentile(minutes, 0.9)}}
+
+
+def _is_city(sites) -> bool:
+    from stofrum.sites.models import Site
+
+    return {s.pk for s in sites} == set(Site.objects.values_list("pk", flat=True))
 
 
 def _quarantines(sites, day_from, day_to, kind) -> int:
