@@ -6,6 +6,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from stofrum.care.models import ReferralTarget, ServiceKind
 from stofrum.health.choices import IncidentKind, Outcome
+from stofrum.neighbours.choices import ReportKind
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
 from stofrum.sites.models import IntakeMethod
@@ -24,6 +25,7 @@ def code_names() -> dict:
         "service": {k.code: k.name for k in ServiceKind.objects.all()},
         "target": {t.code: t.name for t in ReferralTarget.objects.all()},
         "refusal": dict(RefusalCode.choices),
+        "report_kind": dict(ReportKind.choices),
     }
     names = {kind: table.get for kind, table in tables.items()}
     names["municipality"] = lambda code: municipalities.label(code, lang)
@@ -63,13 +65,16 @@ INDICATOR_LABELS = {
     "complaints": gettext_lazy("Complaints"),
     "complaints_by_route": gettext_lazy("Complaints by route"),
     "suggestions_by_kind": gettext_lazy("Suggestions and criticism"),
+    "neighbourhood_reports_total": gettext_lazy("Reports from neighbours"),
+    "neighbourhood_reports": gettext_lazy("Reports from neighbours by kind"),
+    "report_pickup_minutes": gettext_lazy("Report to pickup, minutes"),
 }
 
 _KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
               "visits_by_gender": "gender", "visits_by_municipality": "municipality",
               "incidents_by_kind": "incident", "incident_outcomes": "outcome",
               "services_by_kind": "service", "referrals_by_target": "target",
-              "refused": "refusal"}
+              "refused": "refusal", "neighbourhood_reports": "report_kind"}
 
 
 def names_for(indicator: str, key: str, names: dict) -> str:
