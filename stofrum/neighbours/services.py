@@ -152,8 +152,8 @@ def close_report(staff, report: NeighbourReport, outcome: str) -> NeighbourRepor
         raise InvalidInput("invalid_outcome", _("Choose how the report was closed."),
                            field="outcome")
     with transaction.atomic():
-        report = NeighbourReport.objects.select_for_update().select_related("site").get(
-            pk=report.pk)
+        report = (NeighbourReport.objects.select_for_update(of=("self",))
+                  .select_related("site").get(pk=report.pk))
         if report.closed_at is not None:
             raise Conflict("already_closed", _("Someone has already closed this report."))
         report.closed_at, report.outcome, report.closed_by = timezone.now(), outcome, staff
@@ -170,7 +170,7 @@ def remove_expired_contacts(today: date) -> int:
     Called by `apply_retention`, inside its transaction."""
     before = timezone.make_aware(datetime.combine(
         today - timedelta(days=settings.STOFRUM_NEIGHBOUR_CONTACT_DAYS), time()))
-    expired = list(NeighbourReport.objects.select_for_update()
+    expired = list(NeighbourReport.objects.select_for_update(of=("self",))
                    .filter(closed_at__lt=before).exclude(contact="")
                    .select_related("site").order_by("pk"))
     now = timezone.now()

@@ -5,12 +5,9 @@ neighbour's contact details only for the staff who may answer, each reading audi
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from conftest import race
 from stofrum.audit.models import AuditEvent
-from stofrum.errors import DomainError
 from stofrum.neighbours import services
 from stofrum.neighbours.models import NeighbourReport
 from stofrum.voice.models import Complaint
@@ -210,19 +207,3 @@ def test_the_page_closes_a_report(client, login, cast, reports):
                     {"outcome": "nothing_found", "site": "h17"})
     assert r.status_code == 302 and r["Location"] == "/staff/sites/h17/neighbours/"
     assert NeighbourReport.objects.get(pk=reports["none"].pk).outcome == "nothing_found"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_staff_closing_at_once_close_it_once(make_staff):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's")
-    from conftest import seed_test_sites
-
-    seed_test_sites()
-    one, two = make_staff("reception", ["h17"]), make_staff("health", ["h17"])
-    filed = report("h17")
-    results = race([lambda s=s: services.close_report(s, filed, "collected")
-                    for s in (one, two)])
-    refused = [r for r in results if isinstance(r, DomainError)]
-    assert [e.code for e in refused] == ["already_closed"]
-    assert AuditEvent.objects.filter(action="neighbours.report_closed").count() == 1
