@@ -82,7 +82,7 @@ DA = {
     "What": "Hvad",
     "Where": "Hvor",
     "Outcome": "Udfald",
-    "Minutes to pickup": "Minutter til der blev taget hånd om det",
+    "Minutes to pickup": "Minutter til handling",
     "How to answer the neighbour": "Sådan kan I svare naboen",
     "Use it only to answer this report. Your reading is logged.":
         "Brug det kun til at svare på denne henvendelse. At du har set det, er logget.",

@@ -69,7 +69,7 @@ RETENTION_COUNTS = (
     ("rate_windows_swept", "complaint rate windows swept"),
     ("idempotency_keys_deleted", "expired idempotency keys deleted"),
     ("api_tokens_deleted", "expired API tokens deleted"),
-    ("neighbour_contacts_removed", "neighbours' contact details removed"),
+    ("neighbour_contacts_removed", "neighbour contact details removed"),
 )
 _CHUNK = 500
 

@@ -3,6 +3,7 @@ reports with the close actions and the audited reading of contact details."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -105,8 +106,8 @@ def contact_view(request, report_id):
     report = or_404(services.get_report_for, request.user, report_id)
     try:
         contact = services.read_contact(request.user, report)
-    except DomainError:
-        raise Http404 from None
+    except DomainError as exc:  # a role that sees the report but may not read it: 403
+        raise PermissionDenied from exc
     response = render(request, "neighbours/contact.html", {
         "report": report, "contact": contact, "back": request.POST.get("site", "")})
     response["Cache-Control"] = "no-store"

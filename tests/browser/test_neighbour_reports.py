@@ -41,6 +41,7 @@ def test_a_report_from_a_phone_reaches_the_staff_on_a_tablet(browser, server_url
     tablet.goto(f"{server_url}/staff/sites/h17/")
     expect(tablet.locator(".neighbour-reports-open")).to_be_visible()
     expect(tablet.locator("main")).not_to_contain_text(CONTACT)
+    shot(tablet, "neighbours-board-tablet")
     tablet.locator(".neighbour-reports-open a").click()
     tablet.wait_for_url(re.compile(r".*/staff/sites/h17/neighbours/$"))
     card = tablet.locator(".neighbour-reports .card", has_text=PLACE)

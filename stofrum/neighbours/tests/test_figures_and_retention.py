@@ -114,7 +114,7 @@ def test_contact_details_go_the_days_after_the_report_closed(sites, settings):
     out = io.StringIO()
     call_command("apply_retention", "--today", str(closed_day + timedelta(days=31)),
                  stdout=out)
-    assert "neighbours' contact details removed: 1" in out.getvalue()
+    assert "neighbour contact details removed: 1" in out.getvalue()
     closed.refresh_from_db()
     still_open.refresh_from_db()
     assert closed.contact == "" and closed.contact_removed_at is not None
