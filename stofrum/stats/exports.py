@@ -28,6 +28,7 @@ FAMILIES = (
     ("incidents", ("incidents_by_kind",)),
     ("referrals", ("referrals_by_target", "referrals_by_status")),
     ("complaints", ("complaints_by_route",)),
+    ("syringes_collected", ("syringes_by_zone",)),
     ("neighbourhood_reports_total", ("neighbourhood_reports",)),
 )
 # Families that count what belongs to no site too (the city's column has it).

@@ -12,11 +12,13 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum, prefetch_related_objects
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 
+from stofrum.alerts.services import statistics as alert_statistics
 from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, QuarantineKind
 from stofrum.health.models import Incident, Intervention
 from stofrum.neighbours.models import NeighbourReport
 from stofrum.people.models import FirstAidAgreement, Person
+from stofrum.rounds import figures as rounds_figures
 from stofrum.sites.models import Booth
 from stofrum.stats.models import HourDay, MunicipalityDay, SubstanceDay, VisitDay, WaitDay
 from stofrum.stats.summaries import copenhagen, day_bounds, refresh_stale
@@ -142,6 +144,8 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "ambulance_calls": incidents.filter(
             interventions__kind="ambulance_called").distinct().count(),
         "hospital_transfers": incidents.filter(outcome="hospital").count(),
+        # Drug alerts (stofrum/alerts): alerts started in the period, and their overdoses.
+        **alert_statistics(sites, start, end, city=_is_city(sites)),
         "services_by_kind": _counts(_moments(Service.objects, "given_at", sites, day_from,
                                              day_to), "kind__code"),
         "referrals": referrals.count(),
@@ -155,8 +159,16 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "complaints_by_route": _counts(complaints, "route"),
         "suggestions_by_kind": _counts(_moments(Suggestion.objects, "created_at", sites,
                                                 day_from, day_to), "kind"),
+        # the surrounding environment: rounds, syringes, public use seen (DOMAIN.md §13)
+        **rounds_figures.summary(sites, start, end, day_from, day_to, open_minutes),
         **_neighbourhood(sites, day_from, day_to),
     }
+
+
+def _is_city(sites) -> bool:
+    from stofrum.sites.models import Site
+
+    return {s.pk for s in sites} == set(Site.objects.values_list("pk", flat=True))
 
 
 def _quarantines(sites, day_from, day_to, kind) -> int:

@@ -107,6 +107,7 @@ TO_SITE = Redirect("/staff/sites/h17/")
 TO_BOARD = Redirect("/staff/sites/h17/#board")
 TO_PERSON = Redirect("/staff/persons/{person}/")
 TO_HOME = Redirect("/staff/")
+TO_ALERTS = Redirect("/staff/alerts/")
 TO_LOCK = Redirect("/login/?next=%2Fstaff%2F")
 TO_NEW_INCIDENT = Redirect("/staff/incidents/", prefix=True)
 TO_INCIDENT = Redirect("/staff/incidents/{incident}/")
@@ -234,6 +235,20 @@ MATRIX = [
         LOGIN,     403,       200,    403,    403,   403,     403),
     Row("journal extract",       "GET",  "/staff/journal/{journal}/extract",
         LOGIN,     403,       200,    403,    403,   403,     403),
+    # --- drug alerts (city-wide; a site acknowledges for itself; leaders raise and end) ------
+    Row("drug alerts page",      "GET",  "/staff/alerts/",
+        LOGIN,     200,       200,    200,    200,   403,     200),
+    Row("drug alert banner",     "GET",  "/staff/alerts/banner",
+        LOGIN,     200,       200,    200,    200,   403,     200),
+    Row("raise a drug alert",    "POST", "/staff/alerts/raise",
+        LOGIN,     403,       403,    TO_ALERTS, 403, 403,    403,
+        {"substance": "cocaine", "note": "A strong batch"}),
+    Row("acknowledge a drug alert", "POST", "/staff/alerts/{alert}/acknowledge",
+        LOGIN,     TO_HOME,   TO_HOME, TO_HOME, TO_HOME, 403,   404,
+        {"site": "h17", "next": "/staff/"}),
+    Row("end a drug alert",      "POST", "/staff/alerts/{alert}/end",
+        LOGIN,     403,       403,    TO_ALERTS, 403, 403,    403,
+        {"next": "/staff/alerts/"}),
     # --- care: services and referrals (door staff of the site) ------------------------------
     Row("care page",             "GET",  "/staff/sites/h17/care?visit={in_booth}",
         LOGIN,     200,       200,    200,    403,   403,     404),
@@ -244,6 +259,12 @@ MATRIX = [
         LOGIN,     200,       200,    200,    403,   403,     404),
     Row("referral page",         "GET",  "/staff/referrals/{referral}/",
         LOGIN,     200,       200,    200,    403,   403,     404),
+    # --- rounds around the site (door staff of the site) ----------------------------------
+    Row("round form",            "GET",  "/staff/sites/h17/round",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("record a round",        "POST", "/staff/sites/h17/round",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"started_at": "2026-11-02T10:00", "ended_at": "2026-11-02T10:30", "syringes": "3"}),
     # --- conduct: violations, exclusions, quarantines ---------------------------------------
     Row("record a violation",    "POST", "/staff/persons/{person}/violations",
         LOGIN,     TO_CONDUCT, TO_CONDUCT, TO_CONDUCT, 403, 403, 404,
@@ -402,6 +423,28 @@ MATRIX = [
     Row("api disclose journal",  "POST", "/api/v1/journal/{journal}/disclosures",
         401,       403,       201,    403,    403,   403,     403,
         {"to_whom": "Region Hovedstaden"}),
+    # --- API: drug alerts ---------------------------------------------------------------------
+    Row("api drug alerts",       "GET",  "/api/v1/alerts?active=true",
+        401,       200,       200,    200,    200,   403,     200),
+    Row("api raise drug alert",  "POST", "/api/v1/alerts",
+        401,       403,       403,    201,    403,   403,     403,
+        {"substance": "cocaine", "note": "A strong batch"}),
+    Row("api drug alert",        "GET",  "/api/v1/alerts/{alert}",
+        401,       200,       200,    200,    200,   403,     200),
+    Row("api acknowledge drug alert", "POST", "/api/v1/alerts/{alert}/acknowledge",
+        401,       200,       200,    200,    200,   403,     404,
+        {"site": "h17"}),
+    Row("api end drug alert",    "POST", "/api/v1/alerts/{alert}/end",
+        401,       403,       403,    200,    403,   403,     403),
+    # --- API: rounds around the site --------------------------------------------------------
+    Row("api record round",      "POST", "/api/v1/neighbourhood/rounds",
+        401,       201,       201,    201,    403,   403,     404,
+        {"site": "h17", "started_at": "2026-11-02T10:00:00+01:00",
+         "ended_at": "2026-11-02T10:30:00+01:00", "syringes": 3}),
+    Row("api list rounds",       "GET",  "/api/v1/neighbourhood/rounds?site=h17",
+        401,       200,       200,    200,    403,   403,     404),
+    Row("api list zones",        "GET",  "/api/v1/neighbourhood/zones?site=h17",
+        401,       200,       200,    200,    403,   403,     404),
     # --- API: care ---------------------------------------------------------------------------
     Row("api record service",    "POST", "/api/v1/services",
         401,       201,       201,    201,    403,   403,     404,
@@ -547,6 +590,9 @@ def build_world(cast, door, sites):
     suggestion = leave_suggestion(door, sites["h17"], "suggestion", "More towels")
     council = record_council_meeting(door, sites["h17"], held_on=timezone.localdate(),
                                      agenda="Hours")
+    from stofrum.alerts.services import raise_alert
+
+    alert = raise_alert(cast["leader"], "fentanyl", "A warning from the Region")
     from stofrum.neighbours.services import file_report
 
     neighbour_report = file_report(site="h17", kind="syringe", place="Istedgade",
@@ -558,7 +604,7 @@ def build_world(cast, door, sites):
             "person": ada.code, "duplicate": bo.code,
             "in_booth": str(in_booth.pk), "checked_out": str(checked_out.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
-            "incident": str(incident.pk), "journal": str(journal.pk)}
+            "incident": str(incident.pk), "journal": str(journal.pk), "alert": str(alert.pk)}
 
 
 # --- the shared data of the two big tables -----------------------------------------------
@@ -645,7 +691,7 @@ SAMPLE_NAMES = {"person": "ABC123", "duplicate": "DEF456",
                 "journal": "00000000-0000-4000-8000-000000000004", "referral": "1",
                 "quarantine": "1", "quarantined": "JKL234", "until": "2030-01-01",
                 "complaint": "1", "suggestion": "1", "council": "1",
-                "neighbour_report": "1"}
+                "alert": "00000000-0000-4000-8000-000000000006", "neighbour_report": "1"}
 
 
 # --- making the request and judging the answer -------------------------------------------
