@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "stofrum.voice",
     "stofrum.alerts",
     "stofrum.rounds",
+    "stofrum.neighbours",
     "stofrum.stats",
     "stofrum.live",
     "stofrum.desk",
@@ -223,6 +224,12 @@ STOFRUM_COMPLAINT_ANSWER_DAYS = envint("STOFRUM_COMPLAINT_ANSWER_DAYS", 28, mini
 # The address is only held hashed (keyed), for that hour (voice.PublicSubmissionWindow);
 # apply_retention sweeps windows that are over.
 STOFRUM_COMPLAINT_RATE_LIMIT = envint("STOFRUM_COMPLAINT_RATE_LIMIT", 5, minimum=1)
+# Reports from neighbours (stofrum/neighbours): at most this many per client address per
+# hour, counted as the complaints are (their own count); a neighbour's contact details are
+# deleted by apply_retention this many days after the report was closed.
+STOFRUM_NEIGHBOUR_REPORT_RATE_LIMIT = envint("STOFRUM_NEIGHBOUR_REPORT_RATE_LIMIT", 5,
+                                             minimum=1)
+STOFRUM_NEIGHBOUR_CONTACT_DAYS = envint("STOFRUM_NEIGHBOUR_CONTACT_DAYS", 30, minimum=1)
 
 # The incident screen reminds staff when this long has passed since the last naloxone
 # dose without improvement recorded (2–3 minutes is the usual re-dose interval).

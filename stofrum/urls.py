@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/audit/", audit_list_view, name="audit"),
+    path("", include("stofrum.neighbours.urls")),
     path("", include("stofrum.live.urls")),
     path("staff/sites/<slug:slug>/", include("stofrum.visits.urls")),
     path("staff/sites/<slug:slug>/", include("stofrum.watch.urls")),

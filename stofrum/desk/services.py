@@ -17,6 +17,7 @@ from stofrum.conduct.models import Quarantine, Violation
 from stofrum.errors import Conflict, InvalidInput, NotFound
 from stofrum.health.models import Disclosure, Incident, JournalRecord, PatientIdentifier
 from stofrum.idempotency.services import delete_expired_idempotency_keys
+from stofrum.neighbours.services import remove_expired_contacts
 from stofrum.people.models import ANONYMISED_ALIAS, FirstAidAgreement, Person
 from stofrum.staff.models import ApiToken
 from stofrum.staff.roles import Capability
@@ -68,6 +69,7 @@ RETENTION_COUNTS = (
     ("rate_windows_swept", "complaint rate windows swept"),
     ("idempotency_keys_deleted", "expired idempotency keys deleted"),
     ("api_tokens_deleted", "expired API tokens deleted"),
+    ("neighbour_contacts_removed", "neighbour contact details removed"),
 )
 _CHUNK = 500
 
@@ -245,6 +247,7 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> dict
             "rate_windows_swept": sweep_submission_windows(),
             "idempotency_keys_deleted": delete_expired_idempotency_keys(now),
             "api_tokens_deleted": ApiToken.objects.filter(expires_at__lte=now).delete()[0],
+            "neighbour_contacts_removed": remove_expired_contacts(today),
         }
         if any(counts.values()):
             record(None, "retention.applied", summary=today.isoformat(), changes=counts)

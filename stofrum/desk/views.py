@@ -11,6 +11,7 @@ from stofrum.desk import services
 from stofrum.errors import DomainError
 from stofrum.forms_util import or_404
 from stofrum.health.services import journals_pending
+from stofrum.neighbours.services import open_count as neighbour_reports_open
 from stofrum.people.services import get_person_for
 from stofrum.sites.models import Site
 from stofrum.staff.access import staff_required
@@ -32,6 +33,7 @@ def home_view(request):
                            if staff.can(Capability.CARE_RECORD, site) else [])
         site.journals_pending = (journals_pending(site, limit=HOME_PENDING_JOURNALS)
                                  if staff.can(Capability.JOURNAL_WRITE, site) else [])
+        site.neighbour_reports_open = neighbour_reports_open(site)
     return render(request, "desk/home.html", {
         "sites": board_sites,
         "overdue_complaints": overdue_complaints(staff).count(),

@@ -29,14 +29,18 @@ FAMILIES = (
     ("referrals", ("referrals_by_target", "referrals_by_status")),
     ("complaints", ("complaints_by_route",)),
     ("syringes_collected", ("syringes_by_zone",)),
+    ("neighbourhood_reports_total", ("neighbourhood_reports",)),
 )
+# Families that count what belongs to no site too (the city's column has it).
+WITH_ELSEWHERE = ("complaints", "neighbourhood_reports_total")
 CITY, ELSEWHERE = "city", "-"  # the city's column; what belongs to no site (complaints)
 # The same figure published twice: one cell.
 SAME_AS = {("hospital_transfers", ""): ("incident_outcomes", "hospital")}
 # Figures that are not counts, shown only when the counts they are made of are shown.
 DERIVED = {"visits_per_person": (("visits", ""), ("unique_persons", "")),
            "wait_minutes": (("visits", ""),),
-           "overdue_to_look_in_minutes": (("booths_overdue", ""),)}
+           "overdue_to_look_in_minutes": (("booths_overdue", ""),),
+           "report_pickup_minutes": (("neighbourhood_reports_total", ""),)}
 
 
 class _Echo:
@@ -126,7 +130,7 @@ def protected_month(sites_all, first: date, last: date) -> tuple[dict, dict, set
             values = {(k, c): actual.get(_cell(name, k, c), 0) for k in keys for c in slugs}
             rest = {k: actual.get(_cell(name, k, CITY), 0) - sum(values[(k, c)] for c in slugs)
                     for k in keys}
-            if total == "complaints" and any(rest.values()):  # about no particular room
+            if total in WITH_ELSEWHERE and any(rest.values()):  # about no particular room
                 cols.append(ELSEWHERE)
                 values.update({(k, ELSEWHERE): v for k, v in rest.items()})
                 actual[(total, "", ELSEWHERE)] = sum(rest.values())

@@ -16,6 +16,7 @@ from stofrum.alerts.services import statistics as alert_statistics
 from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, QuarantineKind
 from stofrum.health.models import Incident, Intervention
+from stofrum.neighbours.models import NeighbourReport
 from stofrum.people.models import FirstAidAgreement, Person
 from stofrum.rounds import figures as rounds_figures
 from stofrum.sites.models import Booth
@@ -165,6 +166,7 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "overdue_to_look_in_minutes": watch["minutes"],
         # the surrounding environment: rounds, syringes, public use seen (DOMAIN.md §13)
         **rounds_figures.summary(sites, start, end, day_from, day_to, open_minutes),
+        **_neighbourhood(sites, day_from, day_to),
     }
 
 
@@ -203,6 +205,26 @@ def _complaints(sites, day_from, day_to):
     if {s.pk for s in sites} == set(Site.objects.values_list("pk", flat=True)):
         return complaints  # city-wide: the complaints about no particular room too
     return complaints.filter(site__in=sites)
+
+
+def _neighbourhood(sites, day_from, day_to) -> dict:
+    """Neighbours' reports received in the range, by kind, and the whole minutes from a
+    report to its pickup (median, 90th percentile) of those picked up. City-wide also the
+    reports about no particular room, as for complaints. Never their contact details."""
+    from stofrum.sites.models import Site
+
+    start, end = day_bounds(day_from, day_to)
+    reports = NeighbourReport.objects.filter(received_at__gte=start, received_at__lt=end)
+    if {s.pk for s in sites} != set(Site.objects.values_list("pk", flat=True)):
+        reports = reports.filter(site__in=sites)
+    pickups = Counter(max(0, int((closed - received).total_seconds() // 60)) for
+                      received, closed in reports.filter(closed_at__isnull=False)
+                      .values_list("received_at", "closed_at"))
+    by_kind = _counts(reports, "kind")
+    return {"neighbourhood_reports_total": sum(by_kind.values()),
+            "neighbourhood_reports": by_kind,
+            "report_pickup_minutes": {"median": percentile(pickups, 0.5),
+                                      "p90": percentile(pickups, 0.9)}}
 
 
 def _bucket_start(day: date, bucket: str) -> date:

@@ -6,6 +6,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from stofrum.care.models import ReferralTarget, ServiceKind
 from stofrum.health.choices import IncidentKind, Outcome
+from stofrum.neighbours.choices import ReportKind
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
 from stofrum.rounds.figures import zone_names
@@ -28,6 +29,7 @@ def code_names() -> dict:
         "zone": zone_names(),
         "contact": {"neighbours": gettext_lazy("Neighbours"), "shops": gettext_lazy("Shops"),
                     "police": gettext_lazy("Police")},
+        "report_kind": dict(ReportKind.choices),
     }
     names = {kind: table.get for kind, table in tables.items()}
     names["municipality"] = lambda code: municipalities.label(code, lang)
@@ -79,6 +81,9 @@ INDICATOR_LABELS = {
     "booths_overdue": gettext_lazy("Booths overdue for a look-in"),
     "booths_escalated": gettext_lazy("Overdue booths escalated"),
     "overdue_to_look_in_minutes": gettext_lazy("Overdue to look-in, minutes"),
+    "neighbourhood_reports_total": gettext_lazy("Reports from neighbours"),
+    "neighbourhood_reports": gettext_lazy("Reports from neighbours by kind"),
+    "report_pickup_minutes": gettext_lazy("Report to pickup, minutes"),
 }
 
 _KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
@@ -86,7 +91,7 @@ _KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
               "incidents_by_kind": "incident", "incident_outcomes": "outcome",
               "services_by_kind": "service", "referrals_by_target": "target",
               "refused": "refusal", "syringes_by_zone": "zone",
-              "neighbourhood_contacts": "contact"}
+              "neighbourhood_contacts": "contact", "neighbourhood_reports": "report_kind"}
 
 
 def names_for(indicator: str, key: str, names: dict) -> str:

@@ -32,6 +32,7 @@ GROUP_TITLES = {
     "services": gettext_lazy("Services by kind"),
     "targets": gettext_lazy("Referrals by target"),
     "refused": gettext_lazy("Turned away, by reason"),
+    "neighbourhood": gettext_lazy("Reports from neighbours by kind"),
 }
 
 
@@ -89,6 +90,7 @@ def dashboard_view(request, slug=None):
         "services": labelled(s["services_by_kind"], names["service"]),
         "targets": labelled(s["referrals_by_target"], names["target"]),
         "refused": labelled(s["refused"], names["refusal"]),
+        "neighbourhood": labelled(s["neighbourhood_reports"], names["report_kind"]),
     }
     return render(request, "stats/dashboard.html", {
         "scope": scope, "s": s, "bucket": bucket, "buckets": indicators.BUCKETS,

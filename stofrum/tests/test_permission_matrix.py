@@ -113,6 +113,7 @@ TO_NEW_INCIDENT = Redirect("/staff/incidents/", prefix=True)
 TO_INCIDENT = Redirect("/staff/incidents/{incident}/")
 TO_CONDUCT = Redirect("/staff/persons/{person}/#conduct")
 TO_QUARANTINED = Redirect("/staff/persons/{quarantined}/#conduct")
+TO_NEIGHBOURS = Redirect("/staff/sites/h17/neighbours/")
 
 NEW_PERSON = {"alias": "Ny Person", "birth_year": 1990, "gender": "female",
               "municipality": "101", "site": "h17", "confirm_new": True}
@@ -318,6 +319,18 @@ MATRIX = [
         200,       200,       200,    200,    200,   200,     200),
     Row("public complaint thanks", "GET", "/complaints/thanks",
         200,       200,       200,    200,    200,   200,     200),
+    # --- neighbours' reports (nærmiljø) -------------------------------------------------------
+    Row("public neighbour report form", "GET", "/neighbours/",
+        200,       200,       200,    200,    200,   200,     200),
+    Row("public neighbour report thanks", "GET", "/neighbours/thanks",
+        200,       200,       200,    200,    200,   200,     200),
+    Row("a site's neighbour reports", "GET", "/staff/sites/h17/neighbours/",
+        LOGIN,     200,       200,    200,    200,   403,     404),
+    Row("close a neighbour report", "POST", "/staff/neighbours/{neighbour_report}/close",
+        LOGIN,     TO_NEIGHBOURS, TO_NEIGHBOURS, TO_NEIGHBOURS, TO_NEIGHBOURS, 403, 404,
+        {"outcome": "collected", "site": "h17"}),
+    Row("a neighbour's contact", "POST", "/staff/neighbours/{neighbour_report}/contact",
+        LOGIN,     200,       200,    200,    403,   403,     404, {"site": "h17"}),
     # --- statistics (counts only) ----------------------------------------------------------
     Row("statistics: the city",  "GET",  "/staff/stats/",
         LOGIN,     403,       403,    200,    200,   200,     403),
@@ -501,6 +514,15 @@ MATRIX = [
         {"site": "h17", "held_on": "2026-11-20", "agenda": "Hours"}),
     Row("api list council meetings", "GET", "/api/v1/council-meetings?site=h17",
         401,       200,       200,    200,    403,   403,     404),
+    # Anyone may report without logging in; the staff of the site list and close.
+    Row("api file neighbour report", "POST", "/api/v1/neighbourhood/reports",
+        201,       201,       201,    201,    201,   201,     201,
+        {"site": "h17", "kind": "syringe", "place": "Istedgade"}),
+    Row("api list neighbour reports", "GET", "/api/v1/neighbourhood/reports?site=h17",
+        401,       200,       200,    200,    200,   403,     404),
+    Row("api close neighbour report", "POST",
+        "/api/v1/neighbourhood/reports/{neighbour_report}/close",
+        401,       200,       200,    200,    200,   403,     404, {"outcome": "collected"}),
     Row("api stats summary",     "GET",  "/api/v1/stats/summary?site=h17",
         401,       403,       403,    200,    200,   200,     403),
     Row("api stats series",      "GET",  "/api/v1/stats/series?bucket=week",
@@ -519,7 +541,7 @@ MATRIX = [
 MEMBERS_OF_H17 = (RECEPTION, HEALTH, LEADER, ADMIN, ANALYST)
 PUBLIC_API = {("GET", "/api/v1/sites"), ("GET", "/api/v1/sites/h17"),
               ("GET", "/api/v1/openapi.json"), ("POST", "/api/v1/auth/token"),
-              ("POST", "/api/v1/complaints")}
+              ("POST", "/api/v1/complaints"), ("POST", "/api/v1/neighbourhood/reports")}
 
 
 def test_matrix_follows_the_access_answers():
@@ -586,10 +608,15 @@ def build_world(cast, door, sites):
     from stofrum.alerts.services import raise_alert
 
     alert = raise_alert(cast["leader"], "fentanyl", "A warning from the Region")
+    from stofrum.neighbours.services import file_report
+
+    neighbour_report = file_report(site="h17", kind="syringe", place="Istedgade",
+                                   contact="22334455")
     return {"referral": str(referral.pk), "quarantine": str(quarantine.pk),
             "quarantined": eve.code, "until": until.isoformat(),
             "complaint": str(complaint.pk), "suggestion": str(suggestion.pk),
-            "council": str(council.pk), "person": ada.code, "duplicate": bo.code,
+            "council": str(council.pk), "neighbour_report": str(neighbour_report.pk),
+            "person": ada.code, "duplicate": bo.code,
             "in_booth": str(in_booth.pk), "checked_out": str(checked_out.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
             "incident": str(incident.pk), "journal": str(journal.pk), "alert": str(alert.pk)}
@@ -679,7 +706,7 @@ SAMPLE_NAMES = {"person": "ABC123", "duplicate": "DEF456",
                 "journal": "00000000-0000-4000-8000-000000000004", "referral": "1",
                 "quarantine": "1", "quarantined": "JKL234", "until": "2030-01-01",
                 "complaint": "1", "suggestion": "1", "council": "1",
-                "alert": "00000000-0000-4000-8000-000000000006"}
+                "alert": "00000000-0000-4000-8000-000000000006", "neighbour_report": "1"}
 
 
 # --- making the request and judging the answer -------------------------------------------
@@ -977,6 +1004,22 @@ SHOWS = [
           "{journal_reden}", (), (HEALTH,)),
     Shows("api journal: linked journal at h17", "/api/v1/journal/{journal_h17}",
           "{journal_h17_later}", (HEALTH,), ()),
+    # Neighbours' reports: a site's own; the contact details only when revealed, to the
+    # door staff of that site, never on a list page or the board.
+    Shows("site neighbour reports: h17's", "/staff/sites/h17/neighbours/",
+          "nabo-place-h17", H17_STAFF, ()),
+    Shows("site neighbour reports: not reden's", "/staff/sites/h17/neighbours/",
+          "nabo-place-reden", (), H17_STAFF),
+    Shows("site neighbour reports: no contact", "/staff/sites/h17/neighbours/",
+          "nabo-contact-h17", (), H17_STAFF),
+    Shows("board: no neighbour's contact", "/staff/sites/h17/", "nabo-contact-h17", (),
+          H17_STAFF),
+    Shows("api neighbour reports: h17's contact revealed",
+          "/api/v1/neighbourhood/reports?reveal=contact", "nabo-contact-h17", H17_STAFF,
+          (OTHER_SITE,)),
+    Shows("api neighbour reports: not reden's",
+          "/api/v1/neighbourhood/reports?reveal=contact", "nabo-place-reden", (),
+          (*H17_STAFF, OTHER_SITE)),
 ]
 # fmt: on
 
@@ -1012,6 +1055,11 @@ def build_spread(cast, door, sites):
         journals[name] = str(write_journal(
             staff, incident, cpr_number="070380-1234", disclosure_consent="given",
             assessment="a", treatment="t").pk)
+    from stofrum.neighbours.services import file_report
+
+    for site in ("h17", "reden"):
+        file_report(site=site, kind="litter", place=f"nabo-place-{site}",
+                    contact=f"nabo-contact-{site}")
     return {"person": ada.code, "visit_h17": str(visit_h17.pk),
             "visit_reden": str(visit_reden.pk), "referral_h17": str(referral_h17.pk),
             "referral_reden": str(referral_reden.pk), **journals}

@@ -97,8 +97,8 @@ def suggestions_for(site):
 # --- complaints --------------------------------------------------------------------------
 
 
-def _rate_key(client_address: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), (client_address or "?").encode(),
+def _rate_key(client_address: str, scope: str = "") -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{scope}{client_address or '?'}".encode(),
                     hashlib.sha256).hexdigest()
 
 
@@ -115,17 +115,21 @@ def sweep_submission_windows(now=None) -> int:
     return PublicSubmissionWindow.objects.filter(window_start__lt=window).delete()[0]
 
 
-def _check_public_rate(client_address: str | None) -> None:
-    """At most STOFRUM_COMPLAINT_RATE_LIMIT public complaints per address per hour."""
+def check_public_rate(client_address: str | None, *, scope: str = "",
+                      limit: int | None = None) -> None:
+    """At most `limit` (default STOFRUM_COMPLAINT_RATE_LIMIT) public submissions per address
+    per hour, counted per `scope` ("" the complaints; "neighbourhood:" the neighbours'
+    reports, stofrum/neighbours); 429 `too_many_requests` past it. Call it inside the
+    submitting transaction: a refused or failed submission then counts nothing."""
     now = timezone.now()
     window = _window_start(now)
     sweep_submission_windows(now)
-    key = _rate_key(client_address)
+    key = _rate_key(client_address, scope)
     PublicSubmissionWindow.objects.get_or_create(key=key, window_start=window)
     PublicSubmissionWindow.objects.filter(key=key, window_start=window).update(
         count=F("count") + 1)
     count = PublicSubmissionWindow.objects.get(key=key, window_start=window).count
-    if count > settings.STOFRUM_COMPLAINT_RATE_LIMIT:
+    if count > (settings.STOFRUM_COMPLAINT_RATE_LIMIT if limit is None else limit):
         raise DomainError("too_many_requests", status=429)
 
 
@@ -199,7 +203,7 @@ def file_complaint(staff, *, site, route: str, text: str, anonymous: bool = True
     now = timezone.now()
     with transaction.atomic():
         if public:
-            _check_public_rate(client_address)
+            check_public_rate(client_address)
         complaint = Complaint.objects.create(
             site=site, route=route, text=text, anonymous=anonymous, person=person,
             signed_as=signed_as, via_public_page=public, received_at=now,

@@ -26,6 +26,7 @@ def http_server(tmp_path_factory):
     # hour) would make one test's answer depend on how many complaints others filed; the
     # limit itself is tested in stofrum/voice/tests.
     env["STOFRUM_COMPLAINT_RATE_LIMIT"] = "100000"
+    env["STOFRUM_NEIGHBOUR_REPORT_RATE_LIMIT"] = "100000"
     yield from start_server(env, tmp, setup=(["seed_sites"], ["seed_demo_accounts"], DEMO_DATA))
 
 

@@ -29,7 +29,8 @@ ASSESSMENT = "Respirationsdepression efter heroin."
 SIGNATURE = "data:image/png;base64,iVBORw0KGgo="
 ZEROS = {"journals_deleted": 0, "patients_deleted": 0, "persons_anonymised": 0,
          "addresses_removed": 0, "lockout_records_deleted": 0, "rate_windows_swept": 0,
-         "idempotency_keys_deleted": 0, "api_tokens_deleted": 0}
+         "idempotency_keys_deleted": 0, "api_tokens_deleted": 0,
+         "neighbour_contacts_removed": 0}
 
 
 def counts(**nonzero):

@@ -16,8 +16,9 @@ class Command(BaseCommand):
     help = (
         "Delete and anonymise what has passed its retention time: journal records past their "
         "keep-until date, persons inactive for STOFRUM_INACTIVE_YEARS (anonymised), client "
-        "addresses older than STOFRUM_ADDRESS_DAYS, expired complaint rate windows. Prints "
-        "counts only. Run it daily; a second run the same day finds nothing."
+        "addresses older than STOFRUM_ADDRESS_DAYS, expired complaint rate windows, "
+        "neighbours' contact details STOFRUM_NEIGHBOUR_CONTACT_DAYS after their report "
+        "closed. Prints counts only. Run it daily; a second run the same day finds nothing."
     )
 
     def add_arguments(self, parser):
