@@ -174,6 +174,17 @@ def _flat(summaries: dict, col: str):
             yield name, key, mine.get(key, 0)
 
 
+def published(summaries: dict, values: dict, hidden: set, col: str):
+    """(indicator, key, value, shown) of one column of a protected month
+    (`protected_month`): `shown` is the value as it may leave the municipality, `..` for a
+    suppressed cell (and for a 0 listed only because another column has that key)."""
+    for name, key, value in _flat(summaries, col):
+        cell = _cell(name, key, col)
+        shown = disclosure.MARK if cell not in values and value == 0 else \
+            disclosure.show(value, cell, hidden)
+        yield name, key, value, shown
+
+
 def csv_rows(scope):
     """For each whole month of the scope: the summary as (indicator, key, value) and the
     visits per day, protected with every site's and the city's (`protected_month`). After
@@ -191,10 +202,7 @@ def csv_rows(scope):
         yield ["# from", first.isoformat(), "to", last.isoformat(),
                "sites", " ".join(s.slug for s in scope.sites)]
         yield ["indicator", "key", "value", "indicator_label", "key_label"]
-        for name, key, value in _flat(summaries, col):
-            cell = _cell(name, key, col)
-            shown = disclosure.MARK if cell not in values and value == 0 else \
-                disclosure.show(value, cell, hidden)
+        for name, key, _value, shown in published(summaries, values, hidden, col):
             yield [name, key, shown, str(INDICATOR_LABELS.get(name, name)),
                    names_for(name, key, names)]
         yield []
