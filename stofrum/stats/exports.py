@@ -143,6 +143,20 @@ def protected_month(sites_all, first: date, last: date) -> tuple[dict, dict, set
                      iso, slugs, lambda r, c: ("visits", "", c or CITY) if r is None
                      else ("day", r, c or CITY), actual)
     in_table = {cell for table in tables for cell, _, _, _ in table.cells}
+    # Every other count of the sites that adds up to the city's (refusals by reason,
+    # naloxone uses, services by kind, ...): a column of the sites with the city as its
+    # total, or else the city minus the other sites would give a suppressed site's count.
+    # A figure that is not a sum (unique persons, quarantines for every site) stays free.
+    counted = {(name, key) for name, key, col in actual if col == CITY
+               and name not in DERIVED and isinstance(actual[(name, key, col)], int)
+               and not isinstance(actual[(name, key, col)], bool)
+               and (name, key, col) not in in_table}
+    for name, key in sorted(counted):
+        items = {(name, key, slug): actual.get((name, key, slug), 0) for slug in slugs}
+        city = actual[(name, key, CITY)]
+        if city == sum(items.values()):
+            tables.append(disclosure.column(f"{name}:{key}", items, (name, key, CITY), city))
+    in_table = {cell for table in tables for cell, _, _, _ in table.cells}
     free = disclosure.Table("single")
     for cell, value in actual.items():
         if (cell[0] not in DERIVED and isinstance(value, int) and not isinstance(value, bool)

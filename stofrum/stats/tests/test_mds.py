@@ -62,8 +62,8 @@ def build_month(door, sites):
               assisted_by=persons[7] if i in (2, 3) else None)
     for i in range(6):
         visit(persons[i], h17, utc(21, 9 + i), state="left_queue")
-    for i in range(10):
-        visit(persons[6 + i % 2], skyen, utc(2 + i, 15))
+    for i in range(10):  # P0 visits both rooms: the city's unique persons are not a sum
+        visit(persons[0] if i == 0 else persons[6 + i % 2], skyen, utc(2 + i, 15))
     visit(persons[0], h17, utc(1, 10) - timedelta(days=2))  # March: not in the month
 
     for i in range(6):
