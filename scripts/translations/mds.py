@@ -13,6 +13,7 @@ DA = {
     "check-ins": "tjek-ind",
     "look-ins": "tilsyn",
     "alerts": "advarsler",
+    "overdue periods": "overskridelser",
     "whole minutes": "hele minutter",
     "Health Canada's nine monthly indicators": "Health Canadas ni månedlige indikatorer",
     "The door and the queue": "Døren og køen",

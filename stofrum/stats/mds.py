@@ -53,10 +53,12 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("wait_minutes", "minutes"),
     Indicator("assisted_intakes", "visits"),
     # Booth watch and drug alerts (their apps give the figures).
-    Indicator("booth_checks", "look-ins", app="stofrum.watch"),
-    Indicator("booths_overdue", "visits", app="stofrum.watch"),
-    Indicator("overdue_minutes", "minutes", app="stofrum.watch"),
+    Indicator("booth_look_ins", "look-ins", app="stofrum.watch"),
+    Indicator("booths_overdue", "overdue periods", app="stofrum.watch"),
+    Indicator("booths_escalated", "overdue periods", app="stofrum.watch"),
+    Indicator("overdue_to_look_in_minutes", "minutes", app="stofrum.watch"),
     Indicator("drug_alerts", "alerts", app="stofrum.alerts"),
+    Indicator("drug_alert_incidents", "incidents", app="stofrum.alerts"),
 )
 
 

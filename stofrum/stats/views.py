@@ -178,7 +178,7 @@ UNITS = {
     "services": gettext_lazy("services"), "referrals": gettext_lazy("referrals"),
     "incidents": gettext_lazy("incidents"), "check-ins": gettext_lazy("check-ins"),
     "minutes": gettext_lazy("whole minutes"), "look-ins": gettext_lazy("look-ins"),
-    "alerts": gettext_lazy("alerts"),
+    "alerts": gettext_lazy("alerts"), "overdue periods": gettext_lazy("overdue periods"),
 }
 
 

@@ -161,7 +161,7 @@ def test_the_city_minus_the_other_sites_does_not_reveal_a_small_count(
 
     first, last = month_ended
     for slug, n in (("h17", 2), ("skyen", 6)):
-        for i in range(n):
+        for _ in range(n):
             RefusedCheckIn.objects.create(site=sites[slug], code="underage", staff=door)
     month = {"from": first.isoformat(), "to": last.isoformat()}
     shown = {slug or "city": _values(_rows(api_as(analyst).get("/stats/export.csv",
