@@ -138,7 +138,7 @@ def stream_csv(scope):
     """The CSV: one comment line (`#`) on suppression, the header (FIELDS), the rows; an
     undefined value (None) is empty, a suppressed one `..`."""
     writer = csv.writer(exports._Echo())
-    yield writer.writerow(["# " + exports.suppression_note()])
+    yield f"# {exports.suppression_note()}\r\n"  # as is: a quoted line is no comment
     yield writer.writerow(FIELDS)
     for row in rows(scope):
         item = row.published()
