@@ -108,6 +108,15 @@ MESSAGES.update({
     "no_consent": _("The person has not consented to disclosure to the Region."),
 })
 
+# Rounds around a site (stofrum/rounds/services.py).
+MESSAGES.update({
+    "round_ends_before_start": _("The round cannot end before it started."),
+    "round_in_future": _("The round cannot end in the future."),
+    "round_too_long": _("A round lasts at most 12 hours: check the start and end."),
+    "unknown_zone": _("Pick zones of this site only."),
+    "count_out_of_range": _("A count must be a whole number from 0 up to a sane maximum."),
+})
+
 MESSAGES.update({
     "text_required": _("Please write something."),
     "text_too_long": _("The text is too long."),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "stofrum.health",
     "stofrum.care",
     "stofrum.voice",
+    "stofrum.rounds",
     "stofrum.stats",
     "stofrum.live",
     "stofrum.desk",

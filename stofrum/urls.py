@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/", include("stofrum.care.urls")),
     path("staff/", include("stofrum.conduct.urls")),
     path("staff/", include("stofrum.voice.urls")),
+    path("staff/", include("stofrum.rounds.urls")),
     path("staff/", include("stofrum.sites.urls")),
     path("staff/", include("stofrum.stats.urls")),
     path("", include("stofrum.desk.urls")),

@@ -8,6 +8,7 @@ from stofrum.staff.roles import Capability
 
 TOOLS = [
     ("care:referrals", Capability.CARE_RECORD, _("Referrals and follow-ups")),
+    ("rounds:record", Capability.CARE_RECORD, _("Record a round")),
     ("conduct:site_quarantines", Capability.CONDUCT_RECORD, _("Quarantines")),
     ("voice:suggestions", Capability.VOICE_RECORD, _("Suggestions and meetings")),
     ("voice:complaint_on_behalf", Capability.VOICE_RECORD, _("Write down a complaint")),

@@ -28,6 +28,7 @@ FAMILIES = (
     ("incidents", ("incidents_by_kind",)),
     ("referrals", ("referrals_by_target", "referrals_by_status")),
     ("complaints", ("complaints_by_route",)),
+    ("syringes_collected", ("syringes_by_zone",)),
 )
 CITY, ELSEWHERE = "city", "-"  # the city's column; what belongs to no site (complaints)
 # The same figure published twice: one cell.

@@ -16,6 +16,7 @@ from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, QuarantineKind
 from stofrum.health.models import Incident, Intervention
 from stofrum.people.models import FirstAidAgreement, Person
+from stofrum.rounds import figures as rounds_figures
 from stofrum.sites.models import Booth
 from stofrum.stats.models import HourDay, MunicipalityDay, SubstanceDay, VisitDay, WaitDay
 from stofrum.stats.summaries import copenhagen, day_bounds, refresh_stale
@@ -154,6 +155,8 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "complaints_by_route": _counts(complaints, "route"),
         "suggestions_by_kind": _counts(_moments(Suggestion.objects, "created_at", sites,
                                                 day_from, day_to), "kind"),
+        # the surrounding environment: rounds, syringes, public use seen (DOMAIN.md §13)
+        **rounds_figures.summary(sites, start, end, day_from, day_to, open_minutes),
     }
 
 

@@ -8,6 +8,7 @@ from stofrum.care.models import ReferralTarget, ServiceKind
 from stofrum.health.choices import IncidentKind, Outcome
 from stofrum.people import municipalities
 from stofrum.people.choices import Gender
+from stofrum.rounds.figures import zone_names
 from stofrum.sites.models import IntakeMethod
 from stofrum.visits.choices import RefusalCode
 from stofrum.visits.models import Substance
@@ -24,6 +25,9 @@ def code_names() -> dict:
         "service": {k.code: k.name for k in ServiceKind.objects.all()},
         "target": {t.code: t.name for t in ReferralTarget.objects.all()},
         "refusal": dict(RefusalCode.choices),
+        "zone": zone_names(),
+        "contact": {"neighbours": gettext_lazy("Neighbours"), "shops": gettext_lazy("Shops"),
+                    "police": gettext_lazy("Police")},
     }
     names = {kind: table.get for kind, table in tables.items()}
     names["municipality"] = lambda code: municipalities.label(code, lang)
@@ -63,13 +67,21 @@ INDICATOR_LABELS = {
     "complaints": gettext_lazy("Complaints"),
     "complaints_by_route": gettext_lazy("Complaints by route"),
     "suggestions_by_kind": gettext_lazy("Suggestions and criticism"),
+    "rounds": gettext_lazy("Rounds done"),
+    "rounds_due": gettext_lazy("Rounds due"),
+    "syringes_collected": gettext_lazy("Syringes collected"),
+    "syringes_by_zone": gettext_lazy("Syringes collected by zone"),
+    "drug_litter_collected": gettext_lazy("Other drug litter collected"),
+    "public_use_seen": gettext_lazy("People seen using in public"),
+    "neighbourhood_contacts": gettext_lazy("Talks on rounds"),
 }
 
 _KEY_NAMES = {"visits_by_method": "method", "visits_by_substance": "substance",
               "visits_by_gender": "gender", "visits_by_municipality": "municipality",
               "incidents_by_kind": "incident", "incident_outcomes": "outcome",
               "services_by_kind": "service", "referrals_by_target": "target",
-              "refused": "refusal"}
+              "refused": "refusal", "syringes_by_zone": "zone",
+              "neighbourhood_contacts": "contact"}
 
 
 def names_for(indicator: str, key: str, names: dict) -> str:

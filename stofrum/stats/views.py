@@ -16,7 +16,7 @@ from stofrum.errors import DomainError
 from stofrum.sites.models import Site
 from stofrum.staff.access import staff_required
 from stofrum.staff.roles import Capability
-from stofrum.stats import charts, exports, indicators, mds
+from stofrum.stats import charts, exports, indicators, mds, surroundings
 from stofrum.stats.labels import INDICATOR_LABELS, names_for
 from stofrum.stats.labels import code_names as _names
 from stofrum.stats.scope import scope_for
@@ -104,6 +104,7 @@ def dashboard_view(request, slug=None):
         "sites": _stats_sites(request),
         "occupancy_pct": round(s["occupancy"] * 100, 1) if s["occupancy"] is not None
         else None,
+        "surroundings": surroundings.dashboard(scope),
     })
 
 

@@ -243,6 +243,12 @@ MATRIX = [
         LOGIN,     200,       200,    200,    403,   403,     404),
     Row("referral page",         "GET",  "/staff/referrals/{referral}/",
         LOGIN,     200,       200,    200,    403,   403,     404),
+    # --- rounds around the site (door staff of the site) ----------------------------------
+    Row("round form",            "GET",  "/staff/sites/h17/round",
+        LOGIN,     200,       200,    200,    403,   403,     404),
+    Row("record a round",        "POST", "/staff/sites/h17/round",
+        LOGIN,     TO_BOARD,  TO_BOARD, TO_BOARD, 403, 403,   404,
+        {"started_at": "2026-11-02T10:00", "ended_at": "2026-11-02T10:30", "syringes": "3"}),
     # --- conduct: violations, exclusions, quarantines ---------------------------------------
     Row("record a violation",    "POST", "/staff/persons/{person}/violations",
         LOGIN,     TO_CONDUCT, TO_CONDUCT, TO_CONDUCT, 403, 403, 404,
@@ -393,6 +399,15 @@ MATRIX = [
     Row("api disclose journal",  "POST", "/api/v1/journal/{journal}/disclosures",
         401,       403,       201,    403,    403,   403,     403,
         {"to_whom": "Region Hovedstaden"}),
+    # --- API: rounds around the site --------------------------------------------------------
+    Row("api record round",      "POST", "/api/v1/neighbourhood/rounds",
+        401,       201,       201,    201,    403,   403,     404,
+        {"site": "h17", "started_at": "2026-11-02T10:00:00+01:00",
+         "ended_at": "2026-11-02T10:30:00+01:00", "syringes": 3}),
+    Row("api list rounds",       "GET",  "/api/v1/neighbourhood/rounds?site=h17",
+        401,       200,       200,    200,    403,   403,     404),
+    Row("api list zones",        "GET",  "/api/v1/neighbourhood/zones?site=h17",
+        401,       200,       200,    200,    403,   403,     404),
     # --- API: care ---------------------------------------------------------------------------
     Row("api record service",    "POST", "/api/v1/services",
         401,       201,       201,    201,    403,   403,     404,

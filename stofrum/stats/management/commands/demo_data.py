@@ -54,6 +54,10 @@ class Command(BaseCommand):
             raise CommandError("Demo data with this --seed is loaded already; choose another "
                                "--seed (or --if-empty).") from exc
         generator.make_visits()
+        from stofrum.rounds.demo import make_rounds
+
+        make_rounds(start=generator.start, end=generator.end, seed=seed, staff=staff,
+                    now=timezone.now())
         record(None, "stats.demo_data_loaded", None, summary=(
             f"{generator.totals.persons} persons, {generator.totals.visits} visits"))
         if connection.vendor == "postgresql":
