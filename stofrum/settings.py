@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "stofrum.health",
     "stofrum.care",
     "stofrum.voice",
+    "stofrum.alerts",
     "stofrum.rounds",
     "stofrum.stats",
     "stofrum.live",
@@ -234,6 +235,11 @@ STOFRUM_ADDRESS_DAYS = envint("STOFRUM_ADDRESS_DAYS", 90, minimum=1)
 # A journal not written this many hours after the incident's onset is shown as overdue
 # (health staff's home page and the board).
 STOFRUM_JOURNAL_DUE_HOURS = envint("STOFRUM_JOURNAL_DUE_HOURS", 24, minimum=1)
+# Drug alerts (stofrum/alerts): this many overdoses with the same substance within this many
+# hours, across the city's rooms, raise an alert; it ends when as many hours pass without a
+# new case (README "Drug alerts").
+STOFRUM_DRUG_ALERT_CASES = envint("STOFRUM_DRUG_ALERT_CASES", 3, minimum=2)
+STOFRUM_DRUG_ALERT_HOURS = envint("STOFRUM_DRUG_ALERT_HOURS", 24, minimum=1)
 
 # The CPR vault's key never lives in the database: STOFRUM_CPR_KEY (base64, 32 bytes) or a
 # key ring file made by `manage.py create_cpr_key` (mode 0600; never made on first use; in

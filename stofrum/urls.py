@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/", include("stofrum.rounds.urls")),
     path("staff/", include("stofrum.sites.urls")),
     path("staff/", include("stofrum.stats.urls")),
+    path("staff/alerts/", include("stofrum.alerts.urls")),
     path("", include("stofrum.desk.urls")),
     path("", include("stofrum.public.urls")),
 ]

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stofrum.alerts.views import home_alerts
 from stofrum.care.services import follow_ups_due
 from stofrum.desk import services
 from stofrum.errors import DomainError
@@ -40,6 +41,7 @@ def home_view(request):
         "can_admin": staff.can(Capability.SITES_MANAGE) or staff.can(Capability.STAFF_MANAGE),
         "can_stats": staff.can(Capability.STATS_VIEW),
         "other_sites": [s for s in sites if s not in board_sites],
+        "drug_alerts": home_alerts(staff) if staff.can(Capability.SITE_BOARD) else None,
     })
 
 

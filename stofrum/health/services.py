@@ -19,6 +19,7 @@ from stofrum.health.choices import (
     Outcome,
 )
 from stofrum.health.models import Incident, Intervention, Responder
+from stofrum.health.signals import incident_kind_changed
 from stofrum.limits import check_date, check_moment
 from stofrum.live.publish import publish_after_commit
 from stofrum.lookups import at_sites_of, by_pk
@@ -115,6 +116,7 @@ def raise_alarm(staff, site, kind: str = IncidentKind.UNKNOWN, *, visit=None, pe
     record(staff, "health.incident.raised", incident, site=site, summary=kind,
            changes={"booth": incident.booth.label if incident.booth_id else None,
                     "person": person.code if person else None})
+    incident_kind_changed.send(sender=Incident, incident=incident, staff=staff, kind_before="")
     publish_after_commit(site.slug, "alarm", alarm_payload(incident))
     publish_after_commit(site.slug, "board", {"reason": "alarm"})
     return incident
@@ -155,6 +157,8 @@ def _apply_kind(staff, incident: Incident, kind: str) -> None:
     incident.save(update_fields=["kind"])
     record(staff, "health.incident.kind_set", incident, site=incident.site, summary=kind,
            changes={"kind": [before, kind]})
+    incident_kind_changed.send(sender=Incident, incident=incident, staff=staff,
+                               kind_before=before)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ class Capability(models.TextChoices):
     SITES_MANAGE = "sites.manage", _("Configure sites, booths and opening hours")
     STAFF_MANAGE = "staff.manage", _("Manage staff accounts")
     WALL_SCREENS = "wall.manage", _("Set up and revoke the site's wall screens")
+    ALERTS_RAISE = "alerts.raise", _("Raise and end drug alerts for the city")
 
 
 _DOOR = {Capability.SITE_BOARD, Capability.PERSONS_REGISTER, Capability.INCIDENTS_RESPOND,
@@ -42,7 +43,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.HEALTH: frozenset(_DOOR | {Capability.JOURNAL_WRITE}),
     Role.LEADER: frozenset(
         _DOOR | {Capability.QUARANTINE_DECIDE, Capability.STATS_VIEW, Capability.AUDIT_VIEW,
-                 Capability.RULES_EDIT, Capability.VOICE_RESPOND, Capability.WALL_SCREENS}
+                 Capability.RULES_EDIT, Capability.VOICE_RESPOND, Capability.WALL_SCREENS,
+                 Capability.ALERTS_RAISE}
     ),
     Role.ADMIN: frozenset(
         {

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum, prefetch_related_objects
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 
+from stofrum.alerts.services import statistics as alert_statistics
 from stofrum.care.models import Referral, Service
 from stofrum.conduct.models import Quarantine, QuarantineKind
 from stofrum.health.models import Incident, Intervention
@@ -142,6 +143,8 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "ambulance_calls": incidents.filter(
             interventions__kind="ambulance_called").distinct().count(),
         "hospital_transfers": incidents.filter(outcome="hospital").count(),
+        # Drug alerts (stofrum/alerts): alerts started in the period, and their overdoses.
+        **alert_statistics(sites, start, end, city=_is_city(sites)),
         "services_by_kind": _counts(_moments(Service.objects, "given_at", sites, day_from,
                                              day_to), "kind__code"),
         "referrals": referrals.count(),
@@ -158,6 +161,12 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         # the surrounding environment: rounds, syringes, public use seen (DOMAIN.md §13)
         **rounds_figures.summary(sites, start, end, day_from, day_to, open_minutes),
     }
+
+
+def _is_city(sites) -> bool:
+    from stofrum.sites.models import Site
+
+    return {s.pk for s in sites} == set(Site.objects.values_list("pk", flat=True))
 
 
 def _quarantines(sites, day_from, day_to, kind) -> int:

@@ -57,6 +57,8 @@ INDICATOR_LABELS = {
     "naloxone_doses": gettext_lazy("Naloxone doses"),
     "ambulance_calls": gettext_lazy("Ambulance calls"),
     "hospital_transfers": gettext_lazy("Taken to hospital"),
+    "drug_alerts": gettext_lazy("Drug alerts"),
+    "drug_alert_incidents": gettext_lazy("Overdoses counted in drug alerts"),
     "services_by_kind": gettext_lazy("Services by kind"),
     "referrals": gettext_lazy("Referrals"),
     "referrals_by_target": gettext_lazy("Referrals by target"),

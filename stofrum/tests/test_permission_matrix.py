@@ -107,6 +107,7 @@ TO_SITE = Redirect("/staff/sites/h17/")
 TO_BOARD = Redirect("/staff/sites/h17/#board")
 TO_PERSON = Redirect("/staff/persons/{person}/")
 TO_HOME = Redirect("/staff/")
+TO_ALERTS = Redirect("/staff/alerts/")
 TO_LOCK = Redirect("/login/?next=%2Fstaff%2F")
 TO_NEW_INCIDENT = Redirect("/staff/incidents/", prefix=True)
 TO_INCIDENT = Redirect("/staff/incidents/{incident}/")
@@ -233,6 +234,20 @@ MATRIX = [
         LOGIN,     403,       200,    403,    403,   403,     403),
     Row("journal extract",       "GET",  "/staff/journal/{journal}/extract",
         LOGIN,     403,       200,    403,    403,   403,     403),
+    # --- drug alerts (city-wide; a site acknowledges for itself; leaders raise and end) ------
+    Row("drug alerts page",      "GET",  "/staff/alerts/",
+        LOGIN,     200,       200,    200,    200,   403,     200),
+    Row("drug alert banner",     "GET",  "/staff/alerts/banner",
+        LOGIN,     200,       200,    200,    200,   403,     200),
+    Row("raise a drug alert",    "POST", "/staff/alerts/raise",
+        LOGIN,     403,       403,    TO_ALERTS, 403, 403,    403,
+        {"substance": "cocaine", "note": "A strong batch"}),
+    Row("acknowledge a drug alert", "POST", "/staff/alerts/{alert}/acknowledge",
+        LOGIN,     TO_HOME,   TO_HOME, TO_HOME, TO_HOME, 403,   404,
+        {"site": "h17", "next": "/staff/"}),
+    Row("end a drug alert",      "POST", "/staff/alerts/{alert}/end",
+        LOGIN,     403,       403,    TO_ALERTS, 403, 403,    403,
+        {"next": "/staff/alerts/"}),
     # --- care: services and referrals (door staff of the site) ------------------------------
     Row("care page",             "GET",  "/staff/sites/h17/care?visit={in_booth}",
         LOGIN,     200,       200,    200,    403,   403,     404),
@@ -399,6 +414,19 @@ MATRIX = [
     Row("api disclose journal",  "POST", "/api/v1/journal/{journal}/disclosures",
         401,       403,       201,    403,    403,   403,     403,
         {"to_whom": "Region Hovedstaden"}),
+    # --- API: drug alerts ---------------------------------------------------------------------
+    Row("api drug alerts",       "GET",  "/api/v1/alerts?active=true",
+        401,       200,       200,    200,    200,   403,     200),
+    Row("api raise drug alert",  "POST", "/api/v1/alerts",
+        401,       403,       403,    201,    403,   403,     403,
+        {"substance": "cocaine", "note": "A strong batch"}),
+    Row("api drug alert",        "GET",  "/api/v1/alerts/{alert}",
+        401,       200,       200,    200,    200,   403,     200),
+    Row("api acknowledge drug alert", "POST", "/api/v1/alerts/{alert}/acknowledge",
+        401,       200,       200,    200,    200,   403,     404,
+        {"site": "h17"}),
+    Row("api end drug alert",    "POST", "/api/v1/alerts/{alert}/end",
+        401,       403,       403,    200,    403,   403,     403),
     # --- API: rounds around the site --------------------------------------------------------
     Row("api record round",      "POST", "/api/v1/neighbourhood/rounds",
         401,       201,       201,    201,    403,   403,     404,
@@ -548,13 +576,16 @@ def build_world(cast, door, sites):
     suggestion = leave_suggestion(door, sites["h17"], "suggestion", "More towels")
     council = record_council_meeting(door, sites["h17"], held_on=timezone.localdate(),
                                      agenda="Hours")
+    from stofrum.alerts.services import raise_alert
+
+    alert = raise_alert(cast["leader"], "fentanyl", "A warning from the Region")
     return {"referral": str(referral.pk), "quarantine": str(quarantine.pk),
             "quarantined": eve.code, "until": until.isoformat(),
             "complaint": str(complaint.pk), "suggestion": str(suggestion.pk),
             "council": str(council.pk), "person": ada.code, "duplicate": bo.code,
             "in_booth": str(in_booth.pk), "checked_out": str(checked_out.pk),
             "queued": str(queued.pk), "helper": dan.code, "booth": str(in_booth.booth_id),
-            "incident": str(incident.pk), "journal": str(journal.pk)}
+            "incident": str(incident.pk), "journal": str(journal.pk), "alert": str(alert.pk)}
 
 
 # --- the shared data of the two big tables -----------------------------------------------
@@ -640,7 +671,8 @@ SAMPLE_NAMES = {"person": "ABC123", "duplicate": "DEF456",
                 "booth": "1", "incident": "00000000-0000-4000-8000-000000000003",
                 "journal": "00000000-0000-4000-8000-000000000004", "referral": "1",
                 "quarantine": "1", "quarantined": "JKL234", "until": "2030-01-01",
-                "complaint": "1", "suggestion": "1", "council": "1"}
+                "complaint": "1", "suggestion": "1", "council": "1",
+                "alert": "00000000-0000-4000-8000-000000000006"}
 
 
 # --- making the request and judging the answer -------------------------------------------

@@ -137,6 +137,7 @@
     });
     es.addEventListener("alarm_closed", function (e) { remove(JSON.parse(e.data).incident); });
     es.addEventListener("board", function (e) { emit("board", JSON.parse(e.data)); });
+    es.addEventListener("drug_alert", function (e) { emit("drug_alert", JSON.parse(e.data)); });
     // The server ends the stream when the login ended (idle, logout) or a wall screen was
     // revoked: reloading shows the lock screen, which keeps the alarms coming.
     es.addEventListener("goodbye", function () { es.close(); window.location.reload(); });
