@@ -14,6 +14,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from conftest import FAST_PASSWORD_HASHERS, new_staff, seed_test_sites
+from stofrum.alerts.models import DrugAlert
 from stofrum.care.models import Referral, ReferralTarget, Service, ServiceKind
 from stofrum.health.models import Incident, Intervention
 from stofrum.people.models import Person
@@ -90,6 +91,10 @@ def build_month(door, sites):
     for code, n in (("underage", 2), ("site_closed", 6)):
         for i in range(n):
             RefusedCheckIn.objects.create(site=h17, code=code, at=utc(15 + i), staff=door)
+    for i in range(5):  # five warnings from the Region: every site's
+        DrugAlert.objects.create(substance=subst["heroin"], source="manual",
+                                 started_at=utc(3 + i, 8), ends_at=utc(4 + i, 8),
+                                 ended_at=utc(4 + i, 8), raised_by=door)
     rebuild([site.pk for site in sites.values()], FIRST - timedelta(days=3), LAST)
 
 
@@ -177,6 +182,8 @@ class TestTheMonth:
         assert got[("queue_abandoned", "")] == 6
         assert got[("assisted_intakes", "")] == ".."  # 2
         assert got[("wait_minutes", "median")] == 9 and got[("wait_minutes", "p90")] == 17
+        assert got[("drug_alerts", "")] == 5  # the manual ones warn every site
+        assert got[("drug_alert_incidents", "")] == ".."  # 0
         # Every key any site has, zeros included, so that a missing line tells nothing.
         assert got[("incidents_by_kind", "seizure")] == ".."
         units = {i["indicator"]: i["unit"] for i in items}
