@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from stofrum.api_auth import staff_auth
 from stofrum.api_errors import errors
 from stofrum.errors import InvalidInput
-from stofrum.stats import exports, indicators
+from stofrum.stats import exports, indicators, mds
 from stofrum.stats.scope import scope_for
 
 router = Router(tags=["statistics"], auth=staff_auth)
@@ -63,4 +63,44 @@ def export_csv(request, site: str = "", date_from: date | None = FROM,
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="stofrum-{site or "city"}-{scope.day_from}-{scope.day_to}.csv"')
+    return response
+
+
+def _mds_scope(request, site, date_from, date_to):
+    """The scope of a minimum data set request: whole months that have ended (default the
+    last one), or 400 `export_whole_months` before anything is sent."""
+    if date_from is None and date_to is None:
+        date_from, date_to = exports.last_whole_month()
+    scope = scope_for(request.auth, site, date_from, date_to)
+    exports.export_months(scope.day_from, scope.day_to)
+    return scope
+
+
+@router.get("/mds", response={200: dict, **errors(403, 404)})
+def minimum_data_set(request, site: str = "", date_from: date | None = FROM,
+                     date_to: date | None = TO):
+    """The open minimum data set (docs/minimum-data-set.md) of a site or the city, one row
+    per month, indicator and key, for whole calendar months that have ended (default: the
+    last one); small counts and the counts that would reveal them are `..`, as in every
+    export."""
+    scope = _mds_scope(request, site, date_from, date_to)
+    items = [row.published() for row in mds.rows(scope)]
+    return {"from": scope.day_from.isoformat(), "to": scope.day_to.isoformat(),
+            "site": mds.column(scope), "note": exports.suppression_note(),
+            "items": items, "count": len(items)}
+
+
+@router.get("/mds.csv", response=errors(403, 404), openapi_extra={"responses": {
+    200: {"description": "CSV: a comment line on suppression, the header, the rows",
+          "content": {"text/csv": {"schema": {"type": "string"}}}}}})
+def minimum_data_set_csv(request, site: str = "", date_from: date | None = FROM,
+                         date_to: date | None = TO):
+    """The minimum data set as CSV: the same rows as `GET /stats/mds`, after one comment
+    line (`#`) on suppression (docs/minimum-data-set.schema.json describes the columns)."""
+    scope = _mds_scope(request, site, date_from, date_to)
+    response = StreamingHttpResponse(mds.stream_csv(scope),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="stofrum-mds-{mds.column(scope)}-{scope.day_from}-'
+        f'{scope.day_to}.csv"')
     return response

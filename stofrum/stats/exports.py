@@ -149,6 +149,20 @@ def protected_month(sites_all, first: date, last: date) -> tuple[dict, dict, set
                      iso, slugs, lambda r, c: ("visits", "", c or CITY) if r is None
                      else ("day", r, c or CITY), actual)
     in_table = {cell for table in tables for cell, _, _, _ in table.cells}
+    # Every other count of the sites that adds up to the city's (refusals by reason,
+    # naloxone uses, services by kind, ...): a column of the sites with the city as its
+    # total, or else the city minus the other sites would give a suppressed site's count.
+    # A figure that is not a sum (unique persons, quarantines for every site) stays free.
+    counted = {(name, key) for name, key, col in actual if col == CITY
+               and name not in DERIVED and isinstance(actual[(name, key, col)], int)
+               and not isinstance(actual[(name, key, col)], bool)
+               and (name, key, col) not in in_table}
+    for name, key in sorted(counted):
+        items = {(name, key, slug): actual.get((name, key, slug), 0) for slug in slugs}
+        city = actual[(name, key, CITY)]
+        if city == sum(items.values()):
+            tables.append(disclosure.column(f"{name}:{key}", items, (name, key, CITY), city))
+    in_table = {cell for table in tables for cell, _, _, _ in table.cells}
     free = disclosure.Table("single")
     for cell, value in actual.items():
         if (cell[0] not in DERIVED and isinstance(value, int) and not isinstance(value, bool)
@@ -180,6 +194,17 @@ def _flat(summaries: dict, col: str):
             yield name, key, mine.get(key, 0)
 
 
+def published(summaries: dict, values: dict, hidden: set, col: str):
+    """(indicator, key, value, shown) of one column of a protected month
+    (`protected_month`): `shown` is the value as it may leave the municipality, `..` for a
+    suppressed cell (and for a 0 listed only because another column has that key)."""
+    for name, key, value in _flat(summaries, col):
+        cell = _cell(name, key, col)
+        shown = disclosure.MARK if cell not in values and value == 0 else \
+            disclosure.show(value, cell, hidden)
+        yield name, key, value, shown
+
+
 def csv_rows(scope):
     """For each whole month of the scope: the summary as (indicator, key, value) and the
     visits per day, protected with every site's and the city's (`protected_month`). After
@@ -197,10 +222,7 @@ def csv_rows(scope):
         yield ["# from", first.isoformat(), "to", last.isoformat(),
                "sites", " ".join(s.slug for s in scope.sites)]
         yield ["indicator", "key", "value", "indicator_label", "key_label"]
-        for name, key, value in _flat(summaries, col):
-            cell = _cell(name, key, col)
-            shown = disclosure.MARK if cell not in values and value == 0 else \
-                disclosure.show(value, cell, hidden)
+        for name, key, _value, shown in published(summaries, values, hidden, col):
             yield [name, key, shown, str(INDICATOR_LABELS.get(name, name)),
                    names_for(name, key, names)]
         yield []

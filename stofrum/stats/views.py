@@ -2,7 +2,7 @@
 numbers beside them, from the indicators module."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
@@ -16,7 +16,7 @@ from stofrum.errors import DomainError
 from stofrum.sites.models import Site
 from stofrum.staff.access import staff_required
 from stofrum.staff.roles import Capability
-from stofrum.stats import charts, exports, indicators, surroundings
+from stofrum.stats import charts, exports, indicators, mds, surroundings
 from stofrum.stats.labels import INDICATOR_LABELS, names_for
 from stofrum.stats.labels import code_names as _names
 from stofrum.stats.scope import scope_for
@@ -105,8 +105,7 @@ def dashboard_view(request, slug=None):
             **{name: charts.bars(items, str(GROUP_TITLES[name]))
                for name, items in groups.items()},
         },
-        "sites": [site for site in Site.objects.all()
-                  if request.user.can(Capability.STATS_VIEW, site)],
+        "sites": _stats_sites(request),
         "watch_by_site": [(site, indicators.booth_watch([site], scope.day_from, scope.day_to))
                           for site in scope.sites] if len(scope.sites) > 1 else [],
         "occupancy_pct": round(s["occupancy"] * 100, 1) if s["occupancy"] is not None
@@ -179,3 +178,95 @@ def _export_scope(scope):
 
 def _filename(scope) -> str:
     return f"stofrum-{scope.site.slug if scope.site else 'city'}-{scope.day_from}-{scope.day_to}"
+
+
+UNITS = {
+    "visits": gettext_lazy("visits"), "persons": gettext_lazy("persons"),
+    "services": gettext_lazy("services"), "referrals": gettext_lazy("referrals"),
+    "incidents": gettext_lazy("incidents"), "check-ins": gettext_lazy("check-ins"),
+    "minutes": gettext_lazy("whole minutes"), "look-ins": gettext_lazy("look-ins"),
+    "alerts": gettext_lazy("alerts"), "overdue periods": gettext_lazy("overdue periods"),
+}
+
+
+def _month(request, today: date) -> date:
+    """The first day of the month asked for (`month=YYYY-MM`), default the last one that
+    has ended; a month after this one is refused."""
+    raw = request.GET.get("month")
+    if not raw:
+        return exports.last_whole_month(today)[0]
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        first = date(year, month, 1)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        raise DomainError("invalid_date", status=400, field="month") from None
+    if first > today:
+        raise DomainError("invalid_date", status=400, field="month")
+    return first
+
+
+@staff_required(Capability.STATS_VIEW)
+@require_GET
+def key_figures_view(request, slug=None):
+    """Nøgletal: the minimum data set of one month for the city or a site (stofrum.stats.mds),
+    every figure beside how it is published (`..` where suppressed). A month that has not
+    ended shows its figures so far, marked as not yet published."""
+    today = exports.today()
+    try:
+        first = _month(request, today)
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        scope = scope_for(request.user, slug, first, last)
+    except DomainError as exc:
+        return render(request, "stats/bad_range.html", {"error": exc.message}, status=400)
+    ended = last < today.replace(day=1)
+    if ended:
+        rows = mds.month_rows(list(Site.objects.all()), mds.column(scope), first, last)
+    else:
+        rows = mds.unpublished_rows(scope, first, last)
+    names = _names()
+    by_name = {}
+    for row in rows:
+        by_name.setdefault(row.indicator, []).append(row)
+    groups = {}
+    for indicator in mds.served():
+        label = INDICATOR_LABELS.get(indicator.name, indicator.name)
+        unit = UNITS.get(indicator.unit, indicator.unit)
+        items = [{"name": indicator.name, "label": label, "unit": unit,
+                  "key": names_for(row.indicator, row.key, names), "value": row.value,
+                  "shown": row.shown} for row in by_name.get(indicator.name, [])]
+        groups.setdefault(_group_of(indicator), []).extend(items or [{
+            # a breakdown no site had a key of this month: no rows in the data set
+            "name": indicator.name, "label": label, "unit": unit, "key": _("none"),
+            "value": None, "shown": None, "empty": True}])
+    before = (first - timedelta(days=1)).replace(day=1)
+    after = last + timedelta(days=1)
+    query = f"from={first.isoformat()}&to={last.isoformat()}" + (
+        f"&site={scope.site.slug}" if scope.site else "")
+    return render(request, "stats/key_figures.html", {
+        "scope": scope, "month": first, "ended": ended, "groups": groups,
+        "group_titles": MDS_GROUPS, "before": before,
+        "after": after if after <= today else None,
+        "sites": _stats_sites(request), "api_query": query,
+        "missing": [i.name for i in mds.missing()],
+        "suppress_below": settings.STOFRUM_SUPPRESS_BELOW,
+    })
+
+
+MDS_GROUPS = {
+    "canada": gettext_lazy("Health Canada's nine monthly indicators"),
+    "door": gettext_lazy("The door and the queue"),
+    "watch": gettext_lazy("Booth watch and drug alerts"),
+}
+
+
+def _group_of(indicator) -> str:
+    if indicator.canada:
+        return "canada"
+    return "door" if indicator.app == mds.STATS else "watch"
+
+
+def _stats_sites(request) -> list:
+    return [site for site in Site.objects.all()
+            if request.user.can(Capability.STATS_VIEW, site)]

@@ -150,3 +150,23 @@ def test_the_city_minus_the_other_sites_does_not_reveal_a_site(
     assert not {cell: v for cell, v in recovered.items() if truth[cell]}, recovered
     # a missing line would tell a 0, and with the zeros told a `..` would be at least 1
     assert shown[("visits_by_method", "smoking", "skyen")] == ".."
+
+
+def test_the_city_minus_the_other_sites_does_not_reveal_a_small_count(
+        api_as, analyst, door, sites, month_ended):
+    """Observed (issue 14): turned away as underage, h17 `..`, Skyen 6, the city 8, so h17
+    had 2. Counts outside the breakdown tables (refusals, naloxone uses, services, ...) are
+    a column of the sites with the city as its total, like the others."""
+    from stofrum.visits.models import RefusedCheckIn
+
+    first, last = month_ended
+    for slug, n in (("h17", 2), ("skyen", 6)):
+        for _ in range(n):
+            RefusedCheckIn.objects.create(site=sites[slug], code="underage", staff=door)
+    month = {"from": first.isoformat(), "to": last.isoformat()}
+    shown = {slug or "city": _values(_rows(api_as(analyst).get("/stats/export.csv",
+                                                               site=slug, **month)))
+             for slug in ("h17", "skyen", "")}
+    refused = [shown[col][("refused", "underage")] for col in ("h17", "skyen", "city")]
+    assert refused[0] == ".."
+    assert ".." in refused[1:], f"city {refused[2]} − Skyen {refused[1]} = h17"
