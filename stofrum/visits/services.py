@@ -24,7 +24,7 @@ from stofrum.sites.models import Booth, Site
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 from stofrum.text import clean_text
-from stofrum.visits import rules
+from stofrum.visits import door_config, rules
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
 from stofrum.visits.signals import mark_stale
@@ -45,11 +45,16 @@ def _require_site(staff, site):
         raise NotFound("not_found")
 
 
-def _substances(codes) -> list[Substance]:
+def _substances(codes, known=None) -> list[Substance]:
+    """The substances in use named by `codes`; `known`: every substance by code, when
+    already read (door_config)."""
     codes = list(dict.fromkeys(c.strip() for c in codes or [] if c and c.strip()))
     if not codes:
         raise InvalidInput("invalid_input", field="substances")
-    found = list(Substance.objects.filter(code__in=codes, is_active=True))
+    if known is None:
+        found = list(Substance.objects.filter(code__in=codes, is_active=True))
+    else:
+        found = [known[c] for c in codes if c in known and known[c].is_active]
     unknown = sorted(set(codes) - {s.code for s in found})
     if unknown:
         raise DomainError("unknown_substance", status=400, substances=unknown)
@@ -259,15 +264,21 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     assessment = clean_text(assessment, "assistant_assessment")
     now = timezone.now()
     today = timezone.localdate(now)
-    substances = _substances(substance_codes)
+    # One round trip for what the rules read: the person's facts, and the stamp of the
+    # rooms' opening hours, intake methods and substances that this process keeps.
+    facts, stamp = run_together([rules.person_facts_statement(person, site, now),
+                                 door_config.stamp_statement()])
+    kept = door_config.current(stamp)
+    substances = _substances(substance_codes, door_config.substances(kept))
     if person.merged_into_id:
         raise NotFound()
+    door_config.give_site(kept, site)
     rules.check_site_open(site, now)
     rules.check_adult(person, today)
     rules.check_women_only(site, person)
     method = rules.check_method_offered(site, method_code)
     rules.check_substances_allowed({s.code for s in substances}, method.code)
-    facts = rules.person_facts(person, site, now)
+    facts = rules.person_facts_from_row(facts[0])
     rules.check_not_quarantined(person, site, now, facts)
     rules.check_first_aid_agreement(facts)
     if assisted_by is not None:
