@@ -6,6 +6,7 @@ writers with IMMEDIATE transactions). Partial unique indexes guarantee one open 
 person and one visit per booth even if that discipline were broken.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,11 +17,11 @@ from django.utils import timezone
 
 from stofrum.audit.services import record
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
-from stofrum.live.publish import publish_after_commit
+from stofrum.live.publish import publish_after_commit, publish_with_next_statements
 from stofrum.lookups import by_pk
 from stofrum.people.models import Person
 from stofrum.round_trip import insert_statement, run_together
-from stofrum.sites.models import Booth, Site
+from stofrum.sites.models import Booth, IntakeMethod, Site
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 from stofrum.text import clean_text
@@ -128,6 +129,16 @@ def _booths_to_lock(site, method):
 
 def _lock_booths(site, method) -> list[Booth]:
     return list(_booths_to_lock(site, method))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_at_the_door(vendor: str, site_id: int, method_id: int) -> tuple:
+    """The booth lock and the queue's read of check-in (`_booths_to_lock`, `queue`) as SQL
+    with their parameters, built by the ORM once per process for each site and intake
+    method (they depend on nothing else) instead of on every check-in."""
+    site, method = Site(pk=site_id), IntakeMethod(pk=method_id)
+    return (_booths_to_lock(site, method).query.sql_with_params(),
+            queue(site, method).values_list("pk").query.sql_with_params())
 
 
 # PostgreSQL gives the free booths to the queue in one statement, so the booth lock is held
@@ -296,12 +307,13 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
             visit.state, visit.booth_at = VisitState.IN_BOOTH, handover
             visit.booth = next(b for b in booths if b.pk == each.booth_id)
     visit.queue_position = queue_position(visit, queued)
+    # The board's event goes with the audit event, in its round trip.
+    board_event = publish_with_next_statements(site.slug, "board", {"reason": "checked_in"})
     record(staff, "visits.checked_in", visit, site=site, summary=person.code,
            changes={"state": visit.state, "method": method.code,
                     "queue_position": visit.queue_position,
                     "substances": sorted(s.code for s in substances),
-                    "assisted": assisted_by is not None})
-    publish_after_commit(site.slug, "board", {"reason": "checked_in"})
+                    "assisted": assisted_by is not None}, also=board_event)
     return visit
 
 
@@ -327,7 +339,8 @@ def _insert_and_fill(visit, site, method, substances, now):
          f"VALUES {rows}", [v for s in substances for v in (visit_id, s.pk)]),
     ]
     if postgresql:
-        statements.append(_booths_to_lock(site, method).query.sql_with_params())
+        booth_lock, queue_read = _compiled_at_the_door(connection.vendor, site.pk, method.pk)
+        statements.append(booth_lock)
     try:
         # The partial unique index is the check: one open visit per person, at any site.
         # No savepoint is needed: the conflict ends this transaction anyway.
@@ -345,7 +358,7 @@ def _insert_and_fill(visit, site, method, substances, now):
     handover = _handover_time(site, now)
     promoted, queued = run_together([
         _promote_statement(site, method, handover),
-        queue(site, method).values_list("pk").query.sql_with_params(),
+        queue_read,
     ])
     return booths, [Promoted(*row) for row in promoted], [pk for (pk,) in queued], handover
 

@@ -31,8 +31,8 @@ CHECK_IN = {
         "free booths given to the queue at the time read after the booth lock, the queue as "
         "it now is",
         "the audit chain's lock (foreign keys checked first) and its last link",
-        "the audit event (foreign keys deferred again)",
-        "the board event, NOTIFY in the transaction (delivered at the commit, never lost)",
+        "the audit event (foreign keys deferred again) and the board event, NOTIFY in the "
+        "transaction (delivered at the commit, never lost)",
         "COMMIT",
     ],
     "sqlite": [
@@ -69,8 +69,7 @@ API_CHECK_IN = {
         "the site's lock, the visit, its substances, the booth lock",
         "the queue filled (at the time read after the lock) and read",
         "the audit chain's lock and its last link",
-        "the audit event",
-        "the board event (NOTIFY, delivered at the commit)",
+        "the audit event and the board event (NOTIFY, delivered at the commit)",
         "RELEASE SAVEPOINT",
         "the visit's substances, for the answer",
         "the answer kept under the key",
