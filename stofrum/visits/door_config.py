@@ -49,7 +49,8 @@ def current(stamp_rows) -> "_Kept":
 def give_site(kept: "_Kept", site) -> None:
     """Give `site` its opening hours and intake methods as kept (read now if not yet), as if
     prefetched, so that the rules read them from the site as always (`Site.is_open_at`,
-    `rules.check_method_offered`). A site already given them keeps its own."""
+    `rules.check_method_offered`). A site that had them prefetched keeps its own; one
+    given them here before (a site object kept across check-ins) gets them anew."""
     hours_and_methods = kept.sites.get(site.pk)
     if hours_and_methods is None:
         hours_and_methods = (list(OpeningHours.objects.filter(site=site.pk)),
@@ -59,11 +60,14 @@ def give_site(kept: "_Kept", site) -> None:
     cache = getattr(site, "_prefetched_objects_cache", None)
     if cache is None:
         cache = site._prefetched_objects_cache = {}
+    given_here = getattr(site, "_given_by_door_config", False)
     for name, rows in zip(("opening_hours", "intake_methods"), hours_and_methods, strict=True):
-        if name not in cache:
+        if name not in cache or given_here:
+            cache.pop(name, None)
             queryset = getattr(site, name).all()
             queryset._result_cache, queryset._prefetch_done = list(rows), True
             cache[name] = queryset
+            site._given_by_door_config = True
 
 
 def substances(kept: "_Kept") -> dict:

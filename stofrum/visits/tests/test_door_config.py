@@ -72,3 +72,12 @@ def test_a_rolled_back_change_is_never_seen(kept, door, make_person, sites):
     # and a later change is seen, though the rolled-back one was kept meanwhile
     OpeningHours.objects.filter(site=sites["h17"]).delete()
     assert refusal(door, make_person(alias="Later")) == "site_closed"
+
+
+def test_a_site_object_kept_across_check_ins_sees_the_change(kept, door, make_person, sites):
+    site = Site.objects.get(slug="h17")
+    assert check_in(door, make_person(alias="Second"), site, ["heroin"], "injection").pk
+    OpeningHours.objects.filter(site=site).delete()
+    with pytest.raises(DomainError) as info:
+        check_in(door, make_person(alias="Third"), site, ["heroin"], "injection")
+    assert info.value.code == "site_closed"
