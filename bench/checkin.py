@@ -311,26 +311,27 @@ def write_docs(rows, ratios, args):
     lines += ["", "Targets (issue 13): check-in at 1 client within 3× the bare-SQL floor of the "
               "same run, p95 under 25 ms at 8 clients; search p95 under 15 ms at 1 client.",
               "",
-              'Where the time goes. A check-in is 12 round trips to PostgreSQL '
+              'Where the time goes. A check-in is 8 round trips to PostgreSQL '
               '(`stofrum/visits/tests/test_door_round_trips.py` pins them and says what each '
-              'is): BEGIN, 4 reads for the rules (substances, opening hours, intake methods, '
-              "and the person's quarantine, exclusion and first-aid agreement in one query), "
-              "the stale-day mark, then under the site's lock: the lock, the visit with its "
-              'arrival number, its substances and the booth lock, sent together '
-              '(`stofrum/round_trip.py`: one simple query, each statement still its own '
-              'snapshot); free booths given to the queue at the time read after the booth lock '
-              '(so a check-in that waited behind a check-out never enters the booth before it '
-              "was freed) and the queue read, together; the audit chain's lock with its last "
-              "link; the audit event; the board event's NOTIFY, sent inside the transaction so "
-              'that PostgreSQL delivers it exactly at the commit (a process that dies after the'
-              ' commit cannot lose it); and COMMIT (6 round trips under the lock, which every '
-              'check-in at the site waits for in turn). Before issue 13 it was 21, 15 of them '
-              "under the site's lock. What remains is mostly Python (the ORM building the "
-              "rules' queries). With 8 or 32 client processes and the database on 2 cores, the "
-              'clients mostly wait for a core. Search: prefix searches of 2–4 letters read the '
-              '20,000 aliases (a sequential scan; the trigram indexes cannot narrow 2 letters, '
-              'and PostgreSQL prefers the scan for 3–4), typos are found nearest-first by the '
-              'GiST trigram index (KNN), and Python ranks at most a few hundred rows.', ""]
+              "is): BEGIN; the person's quarantine, exclusion and first-aid agreement in one "
+              "hand-written query, sent with the stamp of the rooms' opening hours, intake "
+              'methods and substances, which each process keeps and reads again only after a '
+              'change (`stofrum/visits/door_config.py`: a trigger gives the stamp a new token '
+              'in the changing transaction); the stale-day mark; then under the site\'s lock: '
+              'the lock, the visit with its arrival number, its substances and the booth lock, '
+              'sent together (`stofrum/round_trip.py`: one simple query, each statement still '
+              'its own snapshot); free booths given to the queue at the time read after the '
+              'booth lock and the queue read, together; the audit chain\'s lock with its last '
+              "link; the audit event with the board event's NOTIFY (inside the transaction, so "
+              'PostgreSQL delivers it exactly at the commit); and COMMIT (5 round trips under '
+              'the lock, which every check-in at the site waits for in turn). Before issue 13 '
+              "it was 21, 15 of them under the site's lock. With 8 or 32 client processes and "
+              'the database on 2 cores, the clients mostly wait for a core. Search: the first '
+              '1–4 letters of every word of both alias keys are in a GIN index '
+              '(`people_word_starts`, migration people 0006), so a prefix search reads only '
+              'the persons with a word starting so; typos are found nearest-first by the GiST '
+              'trigram index (KNN); when each candidate was last seen is read from its recent '
+              'visits only; Python ranks at most a few hundred rows.', ""]
     common.write_section("## Check-in and search (bench/checkin.py)", lines)
 
 

@@ -71,12 +71,15 @@ def record(
     object_type: str = "",
     object_id: str = "",
     keep_address: bool = True,
+    also: list | tuple = (),
 ) -> AuditEvent:
     """Append one audit event. `action` is a namespaced code such as `staff.login`.
 
     `changes` is either a ready diff ({field: [before, after]}) or a plain mapping of
     values; sensitive field values are masked in both. `keep_address=False` leaves the
-    client address out (the public forms promise not to track who wrote).
+    client address out (the public forms promise not to track who wrote). `also`: statements
+    ((SQL, parameters), stofrum/round_trip.py) sent after the event's insert in the same
+    round trip, e.g. the NOTIFY of `live.publish.publish_with_next_statements`.
     """
     ctx = current()
     if changes:
@@ -107,7 +110,7 @@ def record(
     # Joins the caller's transaction (every use case has one; no savepoint needed: an
     # error here ends it anyway), or makes one for a call outside any.
     with transaction.atomic(savepoint=False):
-        _append_to_chain(event)
+        _append_to_chain(event, also)
     return event
 
 
@@ -116,7 +119,7 @@ _LAST_LINK = (f"SELECT seq, chain_hash FROM {_TABLE} "  # noqa: S608 - the model
               "WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
 
 
-def _append_to_chain(event: AuditEvent) -> None:
+def _append_to_chain(event: AuditEvent, also=()) -> None:
     """Seal `event` as the chain's next link and insert it. One writer at a time: on
     PostgreSQL a transaction-scoped advisory lock (held until commit, so the next writer
     reads this row as the last), on SQLite the IMMEDIATE transaction's write lock.
@@ -141,7 +144,7 @@ def _append_to_chain(event: AuditEvent) -> None:
     event.seq = seq
     event.chain_hash = chain.row_hash(chain.key(), seq, previous, content)
     after = [("SET CONSTRAINTS ALL DEFERRED", None)] if postgresql else []
-    inserted = run_together([insert_statement(event), *after])[0]
+    inserted = run_together([insert_statement(event), *after, *also])[0]
     event.pk = inserted[0][0]
     event._state.adding, event._state.db = False, connection.alias
 

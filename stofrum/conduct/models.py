@@ -64,6 +64,27 @@ class QuarantineQuerySet(models.QuerySet):
         return self.filter(Q(all_sites=True) | Q(sites=site)).distinct()
 
 
+def in_force_covering_sql(alias: str, site_id: int, moment) -> tuple[str, list]:
+    """`in_force_at(moment).covering(site)` as a SQL condition on the quarantine row named
+    `alias`, with its parameters: for the door's one hand-written query of a person's facts
+    (stofrum/visits/rules.py `person_facts`), which would otherwise build the ORM's
+    subqueries on every check-in. The same rule as the queryset's just above and
+    `Quarantine.in_force_at`; stofrum/conduct/tests/test_in_force_forms.py checks that
+    the three agree."""
+    from django.db import connection
+
+    day = connection.ops.adapt_datefield_value(timezone.localdate(moment))
+    at = connection.ops.adapt_datetimefield_value(moment)
+    sites = Quarantine.sites.through._meta.db_table
+    sql = (f"{alias}.starts_on <= %s AND {alias}.ends_on >= %s"  # noqa: S608 - names only
+           f" AND {alias}.lifted_at IS NULL"
+           f" AND ({alias}.starts_at IS NULL OR {alias}.starts_at <= %s)"
+           f" AND ({alias}.ends_at IS NULL OR {alias}.ends_at > %s)"
+           f" AND ({alias}.all_sites OR EXISTS (SELECT 1 FROM {sites} s"
+           f" WHERE s.quarantine_id = {alias}.id AND s.site_id = %s))")
+    return sql, [day, day, at, at, site_id]
+
+
 class Quarantine(models.Model):
     """A leader's decision that a person may not use one, several or all sites from one
     date until another, both included (karantæne); or staff's exclusion of a person from

@@ -153,6 +153,11 @@ class _Bus:
                                data: dict) -> None:
         raise NotImplementedError
 
+    def statement_in_transaction(self, site_slug: str, event: str, data: dict) -> tuple:
+        """`publish_in_transaction`'s statement, (SQL, parameters), for a caller that sends
+        it with others in one round trip (stofrum/round_trip.py)."""
+        raise NotImplementedError
+
     async def _register(self, sub: Subscription) -> None:
         with self._lock:
             for slug in sub.site_slugs:
@@ -267,9 +272,11 @@ class PostgresBus(_Bus):
         at once under autocommit). PostgreSQL delivers it when, and only if, that
         transaction commits; then the LISTEN connections deliver it, this process's too.
         An error is raised, not logged: the transaction it belongs to cannot commit."""
-        payload = encode(site_slug, event, data)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
+            cursor.execute(*self.statement_in_transaction(site_slug, event, data))
+
+    def statement_in_transaction(self, site_slug: str, event: str, data: dict) -> tuple:
+        return "SELECT pg_notify(%s, %s)", [CHANNEL, encode(site_slug, event, data)]
 
     def ping(self) -> bool:
         """The bus's PostgreSQL server answers a NOTIFY on a connection of its own (as

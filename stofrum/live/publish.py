@@ -25,7 +25,27 @@ def publish_after_commit(site_slug: str, event: str, data: dict | None = None) -
     if bus.joins_transaction(connection):
         bus.publish_in_transaction(connection, site_slug, event, data or {})
         return
+    _after_commit(bus, site_slug, event, data)
 
+
+def publish_with_next_statements(site_slug: str, event: str,
+                                 data: dict | None = None) -> list[tuple]:
+    """`publish_after_commit`, for a hot path that saves the NOTIFY's own round trip: where
+    the event rides in the transaction, its statement is returned ([(SQL, parameters)])
+    and the caller MUST send it in this transaction, with its next statements
+    (stofrum/round_trip.py; the door's check-in gives it to `record`); otherwise the
+    event is published after the commit as usual and nothing is returned."""
+    from stofrum.live.bus import get_bus
+
+    bus = get_bus()
+    connection = transaction.get_connection()
+    if bus.joins_transaction(connection):
+        return [bus.statement_in_transaction(site_slug, event, data or {})]
+    _after_commit(bus, site_slug, event, data)
+    return []
+
+
+def _after_commit(bus, site_slug: str, event: str, data: dict | None) -> None:
     def send():
         try:
             bus.publish(site_slug, event, data or {})

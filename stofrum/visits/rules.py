@@ -4,7 +4,7 @@ that check-in and the assistance use case apply the same ones."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -61,23 +61,6 @@ def quarantines_by_person(person_ids, site, now) -> dict:
     return found
 
 
-def _in_force_ends(site, now) -> dict:
-    """Annotations for a queryset of persons: the last day of the quarantine covering
-    `site` at `now` that ends last (`quarantined_until`), and the end of the exclusion for
-    the rest of the day that ends last (`excluded_until`); None when there is none."""
-    from stofrum.conduct.models import QuarantineKind
-
-    in_force = quarantines_in_force(site, now).filter(person=OuterRef("pk"))
-    return {
-        "quarantined_until": Subquery(
-            in_force.filter(kind=QuarantineKind.QUARANTINE).order_by("-ends_on")
-            .values("ends_on")[:1]),
-        "excluded_until": Subquery(
-            in_force.exclude(kind=QuarantineKind.QUARANTINE)
-            .order_by(F("ends_at").desc(nulls_last=True)).values("ends_at")[:1]),
-    }
-
-
 @dataclass(frozen=True)
 class PersonFacts:
     """What the door's rules ask about a person at a site, read in one query."""
@@ -87,17 +70,45 @@ class PersonFacts:
     has_agreement: bool
 
 
-def person_facts(person, site, now) -> PersonFacts:
-    """The quarantine, exclusion and first-aid agreement facts of `person` at `site` at
-    `now`, in one query (check-in asks them all)."""
+def person_facts_statement(person, site, now) -> tuple[str, list]:
+    """The one query of `person_facts`, as (SQL, parameters), to send with other statements
+    (stofrum/round_trip.py). Hand-written: building it with the ORM cost more than
+    running it. The rule of what is in force is conduct's (`in_force_covering_sql`)."""
+    from stofrum.conduct.models import Quarantine, QuarantineKind, in_force_covering_sql
     from stofrum.people.models import FirstAidAgreement, Person
 
-    row = (Person.objects.filter(pk=person.pk)
-           .annotate(**_in_force_ends(site, now),
-                     has_agreement=Exists(FirstAidAgreement.objects.filter(
-                         person=OuterRef("pk"))))
-           .values_list("quarantined_until", "excluded_until", "has_agreement").first())
-    return PersonFacts(*(row or (None, None, False)))
+    in_force, params = in_force_covering_sql("q", site.pk, now)
+    person_id = Person._meta.pk.get_db_prep_value(person.pk, connection)
+    quarantine = QuarantineKind.QUARANTINE.value
+    quarantines = Quarantine._meta.db_table
+    sql = (f"SELECT (SELECT MAX(q.ends_on) FROM {quarantines} q"  # noqa: S608 - model tables
+           f" WHERE q.person_id = %s AND q.kind = %s AND {in_force}),"
+           f" (SELECT MAX(q.ends_at) FROM {quarantines} q"
+           f" WHERE q.person_id = %s AND q.kind <> %s AND {in_force}),"
+           f" EXISTS (SELECT 1 FROM {FirstAidAgreement._meta.db_table} a"
+           f" WHERE a.person_id = %s)")
+    return sql, [person_id, quarantine, *params, person_id, quarantine, *params, person_id]
+
+
+def person_facts_from_row(row) -> PersonFacts:
+    """PersonFacts from the row of `person_facts_statement` (SQLite gives dates and times
+    back as text there)."""
+    until, excluded, agreement = row
+    if isinstance(until, str):
+        until = date.fromisoformat(until)
+    if isinstance(excluded, str):
+        excluded = connection.ops.convert_datetimefield_value(excluded, None, connection)
+    return PersonFacts(until, excluded, bool(agreement))
+
+
+def person_facts(person, site, now) -> PersonFacts:
+    """The quarantine, exclusion and first-aid agreement facts of `person` at `site` at
+    `now`, in one query (check-in asks them all): the last day of the quarantine covering
+    `site` at `now` that ends last, the end of the exclusion for the rest of the day that
+    ends last (None when there is none), and whether the person signed an agreement."""
+    with connection.cursor() as cursor:
+        cursor.execute(*person_facts_statement(person, site, now))
+        return person_facts_from_row(cursor.fetchone())
 
 
 def check_not_quarantined(person, site, now, facts: PersonFacts | None = None) -> None:

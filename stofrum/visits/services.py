@@ -6,6 +6,7 @@ writers with IMMEDIATE transactions). Partial unique indexes guarantee one open 
 person and one visit per booth even if that discipline were broken.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,15 +17,15 @@ from django.utils import timezone
 
 from stofrum.audit.services import record
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
-from stofrum.live.publish import publish_after_commit
+from stofrum.live.publish import publish_after_commit, publish_with_next_statements
 from stofrum.lookups import by_pk
 from stofrum.people.models import Person
 from stofrum.round_trip import insert_statement, run_together
-from stofrum.sites.models import Booth, Site
+from stofrum.sites.models import Booth, IntakeMethod, Site
 from stofrum.staff.access import require_capability
 from stofrum.staff.roles import Capability
 from stofrum.text import clean_text
-from stofrum.visits import rules
+from stofrum.visits import door_config, rules
 from stofrum.visits.choices import OPEN_STATES, RefusalCode, VisitState
 from stofrum.visits.models import RefusedCheckIn, Substance, Visit
 from stofrum.visits.signals import mark_stale
@@ -45,11 +46,16 @@ def _require_site(staff, site):
         raise NotFound("not_found")
 
 
-def _substances(codes) -> list[Substance]:
+def _substances(codes, known=None) -> list[Substance]:
+    """The substances in use named by `codes`; `known`: every substance by code, when
+    already read (door_config)."""
     codes = list(dict.fromkeys(c.strip() for c in codes or [] if c and c.strip()))
     if not codes:
         raise InvalidInput("invalid_input", field="substances")
-    found = list(Substance.objects.filter(code__in=codes, is_active=True))
+    if known is None:
+        found = list(Substance.objects.filter(code__in=codes, is_active=True))
+    else:
+        found = [known[c] for c in codes if c in known and known[c].is_active]
     unknown = sorted(set(codes) - {s.code for s in found})
     if unknown:
         raise DomainError("unknown_substance", status=400, substances=unknown)
@@ -123,6 +129,16 @@ def _booths_to_lock(site, method):
 
 def _lock_booths(site, method) -> list[Booth]:
     return list(_booths_to_lock(site, method))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_at_the_door(vendor: str, site_id: int, method_id: int) -> tuple:
+    """The booth lock and the queue's read of check-in (`_booths_to_lock`, `queue`) as SQL
+    with their parameters, built by the ORM once per process for each site and intake
+    method (they depend on nothing else) instead of on every check-in."""
+    site, method = Site(pk=site_id), IntakeMethod(pk=method_id)
+    return (_booths_to_lock(site, method).query.sql_with_params(),
+            queue(site, method).values_list("pk").query.sql_with_params())
 
 
 # PostgreSQL gives the free booths to the queue in one statement, so the booth lock is held
@@ -259,15 +275,21 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     assessment = clean_text(assessment, "assistant_assessment")
     now = timezone.now()
     today = timezone.localdate(now)
-    substances = _substances(substance_codes)
+    # One round trip for what the rules read: the person's facts, and the stamp of the
+    # rooms' opening hours, intake methods and substances that this process keeps.
+    facts, stamp = run_together([rules.person_facts_statement(person, site, now),
+                                 door_config.stamp_statement()])
+    kept = door_config.current(stamp)
+    substances = _substances(substance_codes, door_config.substances(kept))
     if person.merged_into_id:
         raise NotFound()
+    door_config.give_site(kept, site)
     rules.check_site_open(site, now)
     rules.check_adult(person, today)
     rules.check_women_only(site, person)
     method = rules.check_method_offered(site, method_code)
     rules.check_substances_allowed({s.code for s in substances}, method.code)
-    facts = rules.person_facts(person, site, now)
+    facts = rules.person_facts_from_row(facts[0])
     rules.check_not_quarantined(person, site, now, facts)
     rules.check_first_aid_agreement(facts)
     if assisted_by is not None:
@@ -285,12 +307,13 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
             visit.state, visit.booth_at = VisitState.IN_BOOTH, handover
             visit.booth = next(b for b in booths if b.pk == each.booth_id)
     visit.queue_position = queue_position(visit, queued)
+    # The board's event goes with the audit event, in its round trip.
+    board_event = publish_with_next_statements(site.slug, "board", {"reason": "checked_in"})
     record(staff, "visits.checked_in", visit, site=site, summary=person.code,
            changes={"state": visit.state, "method": method.code,
                     "queue_position": visit.queue_position,
                     "substances": sorted(s.code for s in substances),
-                    "assisted": assisted_by is not None})
-    publish_after_commit(site.slug, "board", {"reason": "checked_in"})
+                    "assisted": assisted_by is not None}, also=board_event)
     return visit
 
 
@@ -316,7 +339,8 @@ def _insert_and_fill(visit, site, method, substances, now):
          f"VALUES {rows}", [v for s in substances for v in (visit_id, s.pk)]),
     ]
     if postgresql:
-        statements.append(_booths_to_lock(site, method).query.sql_with_params())
+        booth_lock, queue_read = _compiled_at_the_door(connection.vendor, site.pk, method.pk)
+        statements.append(booth_lock)
     try:
         # The partial unique index is the check: one open visit per person, at any site.
         # No savepoint is needed: the conflict ends this transaction anyway.
@@ -334,7 +358,7 @@ def _insert_and_fill(visit, site, method, substances, now):
     handover = _handover_time(site, now)
     promoted, queued = run_together([
         _promote_statement(site, method, handover),
-        queue(site, method).values_list("pk").query.sql_with_params(),
+        queue_read,
     ])
     return booths, [Promoted(*row) for row in promoted], [pk for (pk,) in queued], handover
 
