@@ -34,6 +34,7 @@ DA = {
     "Minutes, %(method)s": "Minutter, %(method)s",
     "Minutes for an assisted intake, %(method)s": "Minutter ved assisteret indtag, %(method)s",
     "Back to the board": "Tilbage til tavlen",
+    "Booth look-ins": "Tilsyn med pladserne registreret",
     "Booths overdue for a look-in": "Pladser over tjektiden",
     "Overdue booths escalated": "Pladser over tjektiden, eskaleret",
     "Overdue to look-in, minutes": "Fra over tjektiden til tilsyn, minutter",

@@ -25,7 +25,7 @@ from stofrum.stats.summaries import copenhagen, day_bounds, refresh_stale
 from stofrum.visits.choices import VisitState
 from stofrum.visits.models import RefusedCheckIn, Visit
 from stofrum.voice.models import Complaint, Suggestion
-from stofrum.watch.models import Overdue, Resolution
+from stofrum.watch.models import LookIn, Overdue, Resolution
 
 BUCKETS = ("day", "week", "month")
 METRICS = ("visits", "incidents", "check_ins")
@@ -161,6 +161,7 @@ def summary(sites, day_from: date, day_to: date) -> dict:
         "complaints_by_route": _counts(complaints, "route"),
         "suggestions_by_kind": _counts(_moments(Suggestion.objects, "created_at", sites,
                                                 day_from, day_to), "kind"),
+        "booth_look_ins": watch["look_ins"],
         "booths_overdue": watch["overdue"],
         "booths_escalated": watch["escalated"],
         "overdue_to_look_in_minutes": watch["minutes"],
@@ -171,15 +172,16 @@ def summary(sites, day_from: date, day_to: date) -> dict:
 
 
 def booth_watch(sites, day_from: date, day_to: date) -> dict:
-    """Booth watch (stofrum/watch): occupied booths that went past their check interval
-    without a look-in (by when they became due), how many of those escalated, and the
+    """Booth watch (stofrum/watch): look-ins recorded, occupied booths that went past their
+    check interval without a look-in (by when they became due), how many escalated, and the
     median and 90th percentile of whole minutes from overdue to the look-in that ended it
     (periods ended by an alarm or by leaving the booth are not timed)."""
     overdue = _moments(Overdue.objects, "due_at", sites, day_from, day_to)
     minutes = Counter(
         max(0, int((resolved - due).total_seconds() // 60)) for due, resolved in
         overdue.filter(resolution=Resolution.LOOK_IN).values_list("due_at", "resolved_at"))
-    return {"overdue": overdue.count(),
+    return {"look_ins": _moments(LookIn.objects, "at", sites, day_from, day_to).count(),
+            "overdue": overdue.count(),
             "escalated": overdue.filter(escalated_at__isnull=False).count(),
             "minutes": {"median": percentile(minutes, 0.5), "p90": percentile(minutes, 0.9)}}
 

@@ -78,6 +78,7 @@ INDICATOR_LABELS = {
     "drug_litter_collected": gettext_lazy("Other drug litter collected"),
     "public_use_seen": gettext_lazy("People seen using in public"),
     "neighbourhood_contacts": gettext_lazy("Talks on rounds"),
+    "booth_look_ins": gettext_lazy("Booth look-ins"),
     "booths_overdue": gettext_lazy("Booths overdue for a look-in"),
     "booths_escalated": gettext_lazy("Overdue booths escalated"),
     "overdue_to_look_in_minutes": gettext_lazy("Overdue to look-in, minutes"),
