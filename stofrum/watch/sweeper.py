@@ -14,6 +14,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from stofrum.database_unavailable import is_unreachable
+
 logger = logging.getLogger("stofrum.watch")
 
 _streams = 0
@@ -26,8 +28,12 @@ def sweep_once() -> dict | None:
 
     try:
         return sweep()
-    except Exception:
-        logger.exception("booth watch: the sweep failed; trying again shortly")
+    except Exception as exc:
+        if is_unreachable(exc):  # an outage: one line, no traceback naming hosts or users
+            logger.warning("booth watch: the database is unavailable (%s); sweeping again "
+                           "shortly", type(exc.__cause__ or exc).__name__)
+        else:
+            logger.exception("booth watch: the sweep failed; trying again shortly")
         return None
     finally:
         for conn in connections.all(initialized_only=True):

@@ -38,3 +38,33 @@ def test_sweeping_can_be_left_to_the_timer(settings, monkeypatch):
             await asyncio.sleep(0.05)
 
     asyncio.run(scenario())
+
+
+def test_an_outage_is_one_warning_without_a_traceback(monkeypatch, caplog):
+    import psycopg
+    from django.db import OperationalError
+
+    from stofrum.watch import services
+
+    def lost():
+        try:
+            raise psycopg.OperationalError("connection to server at 10.0.0.5, user stofrum_app")
+        except psycopg.OperationalError as exc:
+            raise OperationalError("lost") from exc
+
+    monkeypatch.setattr(services, "sweep", lost)
+    with caplog.at_level("WARNING", logger="stofrum.watch"):
+        assert sweeper.sweep_once() is None
+    [entry] = caplog.records
+    assert entry.levelname == "WARNING" and entry.exc_info is None
+    assert "10.0.0.5" not in caplog.text and "stofrum_app" not in caplog.text
+
+
+def test_any_other_failure_is_logged_with_its_traceback(monkeypatch, caplog):
+    from stofrum.watch import services
+
+    monkeypatch.setattr(services, "sweep", lambda: 1 / 0)
+    with caplog.at_level("ERROR", logger="stofrum.watch"):
+        assert sweeper.sweep_once() is None
+    [entry] = caplog.records
+    assert entry.exc_info is not None
