@@ -8,7 +8,7 @@ import pytest
 
 from stofrum.stats import indicators
 from stofrum.visits.services import check_in
-from stofrum.watch.models import Overdue, Resolution
+from stofrum.watch.models import LookIn, Overdue, Resolution
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,9 @@ def periods(door, sites, make_person):
             escalated_at=due + timedelta(minutes=10) if escalated else None,
             resolved_at=due + timedelta(minutes=minutes, seconds=30) if minutes is not None
             else None, resolution=resolution if minutes is not None else "")
+        if resolution == Resolution.LOOK_IN and minutes is not None:
+            LookIn.objects.create(visit=visit, site=visit.site, booth=visit.booth,
+                                  staff=door, at=due + timedelta(minutes=minutes, seconds=30))
 
     # H17, Monday 09:xx Copenhagen (08:xx UTC): looked in after 1, 2, 3, 4 and 12 minutes.
     for n, minutes in enumerate((1, 2, 3, 4, 12)):
@@ -47,14 +50,15 @@ def periods(door, sites, make_person):
 
 def test_booth_watch_figures_per_site_and_city(periods):
     h17 = indicators.booth_watch([periods["h17"]], MON, MON + timedelta(days=6))
-    assert h17 == {"overdue": 7, "escalated": 1, "minutes": {"median": 3, "p90": 12}}
+    assert h17 == {"look_ins": 5, "overdue": 7, "escalated": 1, "minutes": {"median": 3, "p90": 12}}
     skyen = indicators.booth_watch([periods["skyen"]], MON, MON + timedelta(days=6))
-    assert skyen == {"overdue": 1, "escalated": 0, "minutes": {"median": 7, "p90": 7}}
+    assert skyen == {"look_ins": 1, "overdue": 1, "escalated": 0, "minutes": {"median": 7, "p90": 7}}
     city = indicators.summary([periods["h17"], periods["skyen"]], MON, MON + timedelta(days=6))
     assert (city["booths_overdue"], city["booths_escalated"]) == (8, 1)
+    assert city["booth_look_ins"] == 6  # Sunday's look-in (Skyen) is outside the range
     assert city["overdue_to_look_in_minutes"] == {"median": 3, "p90": 12}
     empty = indicators.booth_watch([periods["reden"]], MON, MON)
-    assert empty == {"overdue": 0, "escalated": 0, "minutes": {"median": None, "p90": None}}
+    assert empty == {"look_ins": 0, "overdue": 0, "escalated": 0, "minutes": {"median": None, "p90": None}}
 
 
 def test_the_heat_map_counts_overdue_booths_by_copenhagen_weekday_and_hour(periods):
