@@ -127,17 +127,19 @@ class Browser:
         assert status == 302, (username, status)
         if not totp_key:
             return
+        answers = []
         for _attempt in range(4):
             # A code counts once per 30-second step and account (the API logins of the
             # same accounts use the current step): the next step's code is accepted too,
             # and when another login took that one, the current step's may still be free.
             for ahead in (1, 0):
-                status, headers, _ = self.request("POST", "/login/verify/",
-                                                  {"otp": _totp(totp_key, ahead=ahead)})
+                status, headers, body = self.request("POST", "/login/verify/",
+                                                     {"otp": _totp(totp_key, ahead=ahead)})
                 if status == 302:
                     return
+                answers.append((round(time.time() % 30, 1), ahead, status, body[:200]))
             time.sleep(31 - time.time() % 30)
-        raise AssertionError(f"{username} could not pass the second factor")
+        raise AssertionError(f"{username} could not pass the second factor: {answers}")
 
 
 def _totp(hex_key: str, ahead: int = 0) -> str:
