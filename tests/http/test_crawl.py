@@ -121,14 +121,16 @@ class Browser:
             return error.code, error.headers, error.read().decode("utf-8", "replace")
 
     def login(self, username, password, totp_key):
-        self.request("GET", "/login/")
-        status, headers, _ = self.request("POST", "/login/", {"username": username,
-                                                              "password": password})
-        assert status == 302, (username, status)
-        if not totp_key:
-            return
         answers = []
-        for _attempt in range(4):
+        for _attempt in range(3):
+            # Each attempt starts the login afresh (a new session, password first).
+            self.jar.clear()
+            self.request("GET", "/login/")
+            status, headers, _ = self.request("POST", "/login/", {"username": username,
+                                                                  "password": password})
+            assert status == 302, (username, status)
+            if not totp_key:
+                return
             # A code counts once per 30-second step and account (the API logins of the
             # same accounts use the current step): the next step's code is accepted too,
             # and when another login took that one, the current step's may still be free.
@@ -137,7 +139,9 @@ class Browser:
                                                      {"otp": _totp(totp_key, ahead=ahead)})
                 if status == 302:
                     return
-                answers.append((round(time.time() % 30, 1), ahead, status, body[:200]))
+                error = re.search(r'class="[^"]*error[^"]*"[^>]*>([^<]{0,160})', body)
+                answers.append((round(time.time() % 30, 1), ahead, status,
+                                error.group(1).strip() if error else body[:120]))
             time.sleep(31 - time.time() % 30)
         raise AssertionError(f"{username} could not pass the second factor: {answers}")
 
