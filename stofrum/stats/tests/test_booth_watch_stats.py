@@ -50,15 +50,18 @@ def periods(door, sites, make_person):
 
 def test_booth_watch_figures_per_site_and_city(periods):
     h17 = indicators.booth_watch([periods["h17"]], MON, MON + timedelta(days=6))
-    assert h17 == {"look_ins": 5, "overdue": 7, "escalated": 1, "minutes": {"median": 3, "p90": 12}}
+    assert h17 == {"look_ins": 5, "overdue": 7, "escalated": 1,
+                   "minutes": {"median": 3, "p90": 12}}
     skyen = indicators.booth_watch([periods["skyen"]], MON, MON + timedelta(days=6))
-    assert skyen == {"look_ins": 1, "overdue": 1, "escalated": 0, "minutes": {"median": 7, "p90": 7}}
+    assert skyen == {"look_ins": 1, "overdue": 1, "escalated": 0,
+                     "minutes": {"median": 7, "p90": 7}}
     city = indicators.summary([periods["h17"], periods["skyen"]], MON, MON + timedelta(days=6))
     assert (city["booths_overdue"], city["booths_escalated"]) == (8, 1)
     assert city["booth_look_ins"] == 6  # Sunday's look-in (Skyen) is outside the range
     assert city["overdue_to_look_in_minutes"] == {"median": 3, "p90": 12}
     empty = indicators.booth_watch([periods["reden"]], MON, MON)
-    assert empty == {"look_ins": 0, "overdue": 0, "escalated": 0, "minutes": {"median": None, "p90": None}}
+    assert empty == {"look_ins": 0, "overdue": 0, "escalated": 0,
+                     "minutes": {"median": None, "p90": None}}
 
 
 def test_the_heat_map_counts_overdue_booths_by_copenhagen_weekday_and_hour(periods):
