@@ -326,12 +326,13 @@ def write_docs(rows, ratios, args):
               'PostgreSQL delivers it exactly at the commit); and COMMIT (5 round trips under '
               'the lock, which every check-in at the site waits for in turn). Before issue 13 '
               "it was 21, 15 of them under the site's lock. With 8 or 32 client processes and "
-              'the database on 2 cores, the clients mostly wait for a core. Search: the first '
-              '1–4 letters of every word of both alias keys are in a GIN index '
-              '(`people_word_starts`, migration people 0006), so a prefix search reads only '
-              'the persons with a word starting so; typos are found nearest-first by the GiST '
-              'trigram index (KNN); when each candidate was last seen is read from its recent '
-              'visits only; Python ranks at most a few hundred rows.', ""]
+              'the database on 2 cores, the clients mostly wait for a core. Search: prefixes are '
+              'the LIKE conditions over both alias keys (a scan of the persons when the '
+              'prefix is common, the trigram indexes when it is rare; the word-starts '
+              'index of migration people 0006 made PostgreSQL compute its function for '
+              'every match and was dropped in 0007); typos are found nearest-first by the '
+              'GiST trigram index (KNN); when each candidate was last seen is read from its '
+              'recent visits only; Python ranks at most a few hundred rows.', ""]
     common.write_section("## Check-in and search (bench/checkin.py)", lines)
 
 

@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
-from django.db.models import DateTimeField, Func, Max, Q, TextField, Value
+from django.db.models import DateTimeField, Max, Q, Value
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -166,29 +165,6 @@ def _inner_trigrams(text: str) -> set[str]:
     return {word[i:i + 3] for word in text.split() for i in range(len(word) - 2)}
 
 
-# The longest word start `people_word_starts` keeps (migration people 0006).
-WORD_START_MAX = 4
-
-
-class WordStarts(Func):
-    """The first 1 to WORD_START_MAX letters of every word of both alias keys, as the GIN
-    index on PostgreSQL has them (migration people 0006)."""
-
-    function = "people_word_starts"
-    output_field = ArrayField(TextField())
-
-
-def _narrowed_to_word_starts(persons, strict: str, loose: str):
-    """Only persons with, for each typed word, a word starting like it (either key): what
-    the prefix filters ask implies this, and the index answers it without reading every
-    alias; those filters still decide."""
-    persons = persons.alias(word_starts=WordStarts("alias_folded", "alias_loose"))
-    for word_strict, word_loose in zip(strict.split(), loose.split(), strict=False):
-        persons = persons.filter(word_starts__overlap=[word_loose[:WORD_START_MAX],
-                                                       word_strict[:WORD_START_MAX]])
-    return persons
-
-
 def _postgres_candidates(strict, loose, birth_year, gender, limit, site):
     """Prefix matches first (what typing a few letters means; the index answers them fast),
     shortest aliases first, cut to SQL_SHORTLIST — and when that cut leaves people out,
@@ -206,7 +182,7 @@ def _postgres_candidates(strict, loose, birth_year, gender, limit, site):
         prefix = (Q(alias_loose__startswith=loose) | Q(alias_loose__contains=f" {loose}")
                   | Q(alias_folded__startswith=strict)
                   | Q(alias_folded__contains=f" {strict}"))
-    prefixed = _narrowed_to_word_starts(base, strict, loose).filter(prefix)
+    prefixed = base.filter(prefix)
     rows = list(prefixed.order_by(Length("alias_loose")).values_list(*fields)[:SQL_SHORTLIST])
     if len(rows) == SQL_SHORTLIST and site is not None:
         seen = [pk for pk, *_ in rows]
