@@ -1,8 +1,10 @@
 """Small helpers the thin views share: reading typed dates and times from a form or a
-query string, and turning a refused lookup into the page's 404."""
+query string, turning a refused lookup into the page's 404, and saying how a posted form's
+use case went."""
 
 from datetime import date, datetime
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -55,3 +57,18 @@ def or_404(getter, staff, key):
         if exc.status == 403:  # the role lacks the capability: said, not hidden
             raise PermissionDenied from None
         raise Http404 from None
+
+
+def say_outcome(request, use_case, done_message: str) -> bool:
+    """Run a posted form's `use_case()` and say on the next page how it went: its refusal's
+    message, or `done_message`. A refusal as "not found" (an object or a site the staff
+    member may not see) is the page's 404. True when it was done."""
+    try:
+        use_case()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, done_message)
+    return True

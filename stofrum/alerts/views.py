@@ -3,7 +3,6 @@ a site, ending, and the banner fragment the home page redraws on a `drug_alert` 
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from stofrum.alerts import services
 from stofrum.alerts.models import DrugAlert
 from stofrum.errors import DomainError
-from stofrum.forms_util import or_404
+from stofrum.forms_util import or_404, say_outcome
 from stofrum.sites.models import Site
 from stofrum.staff.access import staff_required
 from stofrum.staff.roles import Capability
@@ -87,14 +86,9 @@ def raise_view(request):
 @require_POST
 def acknowledge_view(request, alert_id):
     alert = or_404(services.get_alert, request.user, alert_id)
-    try:
-        services.acknowledge(request.user, alert, request.POST.get("site", ""))
-    except DomainError as exc:
-        if exc.status == 404:  # a site that is not the caller's
-            raise Http404 from None
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Drug alert acknowledged for this site."))
+    say_outcome(request, lambda: services.acknowledge(request.user, alert,
+                                                      request.POST.get("site", "")),
+                _("Drug alert acknowledged for this site."))
     return _back(request)
 
 
@@ -102,10 +96,6 @@ def acknowledge_view(request, alert_id):
 @require_POST
 def end_view(request, alert_id):
     alert = or_404(services.get_alert, request.user, alert_id)
-    try:
-        services.end_alert(request.user, alert)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The drug alert has ended."))
+    say_outcome(request, lambda: services.end_alert(request.user, alert),
+                _("The drug alert has ended."))
     return _back(request)

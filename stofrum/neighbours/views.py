@@ -2,16 +2,14 @@
 reports with the close actions and the audited reading of contact details."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from stofrum.client_address import client_address
 from stofrum.errors import DomainError
-from stofrum.forms_util import or_404
+from stofrum.forms_util import or_404, say_outcome
 from stofrum.neighbours import services
 from stofrum.neighbours.choices import ReportKind, ReportOutcome
 from stofrum.neighbours.models import CONTACT_MAX, PLACE_MAX
@@ -88,14 +86,9 @@ def _back(request, report):
 @require_POST
 def close_view(request, report_id):
     report = or_404(services.get_report_for, request.user, report_id)
-    try:
-        services.close_report(request.user, report, request.POST.get("outcome", ""))
-    except DomainError as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The report is closed."))
+    say_outcome(request, lambda: services.close_report(request.user, report,
+                                                       request.POST.get("outcome", "")),
+                _("The report is closed."))
     return _back(request, report)
 
 
