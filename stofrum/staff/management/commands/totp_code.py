@@ -12,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
+        parser.add_argument(
+            "--unused", action="store_true",
+            help="A code not used yet: now's, or the next time step's when now's was used "
+                 "(a sign-in accepts one step either side of now, each step once).")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, unused=False, **options):
         from stofrum.staff.models import StaffMember
 
         staff = StaffMember.objects.filter(username=username).first()
@@ -21,4 +25,8 @@ class Command(BaseCommand):
         if not device:
             raise CommandError("no such account with a confirmed authenticator")
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        if unused and device.last_t >= totp.t():
+            # A sign-in at step now+1 moves the device's drift by one, so that step is now's
+            # afterwards and the next unused one is again at most one step ahead.
+            totp.time = device.t0 + (device.last_t + 1 - device.drift) * device.step
         self.stdout.write(f"{totp.token():0{device.digits}d}")
