@@ -2,9 +2,11 @@
 HTTP to it: the browser tests, the API fuzzing and the page crawl."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -44,6 +46,37 @@ def fresh_database_url(run_url: str, folder: Path, suffix: str) -> str:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(name)))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+_MIGRATED: dict[str, str] = {}
+
+
+def migrated_database_url(run_url: str, folder: Path, suffix: str) -> str:
+    """As fresh_database_url, but already migrated: a copy of a database migrated once per
+    test run (PostgreSQL: CREATE DATABASE … TEMPLATE; SQLite: the file copied), so that
+    each served app does not run every migration again (10-20 s each on PostgreSQL)."""
+    template = _MIGRATED.get(run_url)
+    if template is None:
+        scratch = Path(tempfile.mkdtemp(prefix="stofrum-migrated-"))
+        template = fresh_database_url(run_url, scratch, "migrated")
+        manage(base_env(scratch, template), "migrate", "--noinput")
+        _MIGRATED[run_url] = template
+    if template.startswith("sqlite:///"):
+        target = folder / f"{suffix}.sqlite3"
+        shutil.copyfile(template.removeprefix("sqlite:///"), target)
+        return f"sqlite:///{target}"
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(run_url)
+    name = f"{parts.path.lstrip('/') or 'stofrum'}_{suffix}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(urlsplit(template).path.lstrip("/"))))
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 

@@ -11,7 +11,7 @@ from binascii import unhexlify
 
 import pytest
 
-from tests.live_server import base_env, fresh_database_url, start_server
+from tests.live_server import base_env, migrated_database_url, start_server
 
 DEMO_DATA = ["demo_data", "--persons", "40", "--days", "2", "--visits-per-day", "40"]
 
@@ -21,7 +21,7 @@ def http_server(tmp_path_factory):
     """The URL of a running server with sites, demo accounts and some demo data."""
     tmp = tmp_path_factory.mktemp("http")
     run_url = os.environ.get("DATABASE_URL", "")
-    env = base_env(tmp, fresh_database_url(run_url, tmp, "http"))
+    env = base_env(tmp, migrated_database_url(run_url, tmp, "http"))
     # Every test here calls from 127.0.0.1, so the public complaint limit (per address and
     # hour) would make one test's answer depend on how many complaints others filed; the
     # limit itself is tested in stofrum/voice/tests.

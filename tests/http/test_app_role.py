@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.http.conftest import call, page_login
-from tests.live_server import base_env, fresh_database_url, manage, start_server
+from tests.live_server import base_env, manage, migrated_database_url, start_server
 
 pytestmark = pytest.mark.postgres
 
@@ -32,7 +32,7 @@ def app_role(tmp_path):
     `grant_app_role`: (owner env, app env, owner URL, app URL)."""
     import psycopg
 
-    owner_url = fresh_database_url(os.environ["DATABASE_URL"], tmp_path, "approle")
+    owner_url = migrated_database_url(os.environ["DATABASE_URL"], tmp_path, "approle")
     role = f"stofrum_app_test_{secrets.token_hex(4)}"
     admin = urlunsplit(urlsplit(owner_url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -11,9 +11,9 @@ from stofrum.staff.demo import DEMO_PASSWORD
 from tests.http.conftest import call
 from tests.live_server import (
     base_env,
-    fresh_database_url,
     log_text_once_it_has,
     manage,
+    migrated_database_url,
     start_server,
 )
 
@@ -23,8 +23,8 @@ FAILURES = 5
 
 def serve(tmp_path_factory, name, **env):
     tmp = tmp_path_factory.mktemp(name)
-    environment = base_env(tmp, fresh_database_url(os.environ.get("DATABASE_URL", ""), tmp,
-                                                   name))
+    environment = base_env(tmp, migrated_database_url(os.environ.get("DATABASE_URL", ""),
+                                                      tmp, name))
     environment.update({"STOFRUM_COMPLAINT_RATE_LIMIT": str(RATE_LIMIT),
                         "STOFRUM_LOGIN_FAILURE_LIMIT": str(FAILURES), **env})
     server = start_server(environment, tmp)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import date
 
-from tests.live_server import ROOT, base_env, fresh_database_url, manage
+from tests.live_server import ROOT, base_env, manage, migrated_database_url
 
 
 def run(env, *args):
@@ -15,8 +15,8 @@ def run(env, *args):
 
 
 def test_the_command_commits_once_then_finds_nothing_and_refuses_a_bad_date(tmp_path):
-    env = base_env(tmp_path, fresh_database_url(os.environ.get("DATABASE_URL", ""), tmp_path,
-                                                "retention"))
+    env = base_env(tmp_path, migrated_database_url(os.environ.get("DATABASE_URL", ""),
+                                                   tmp_path, "retention"))
     for command in (["migrate", "--noinput"], ["create_cpr_key", "--if-missing"],
                     ["seed_sites"], ["seed_demo_accounts"],
                     ["demo_data", "--persons", "12", "--days", "2"]):
