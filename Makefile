@@ -10,7 +10,7 @@ PORT ?= 8000
 # PostgreSQL for the second test run (CI requires it; locally it is used when reachable).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/stofrum
 
-.PHONY: run test test-sqlite test-postgres test-browser prod-check lint install messages bench \
+.PHONY: run test test-sqlite test-postgres test-browser test-sqlite-then-browser prod-check lint install messages bench \
   clean restore-drill
 
 $(VENV)/.installed: pyproject.toml
@@ -40,11 +40,16 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The SQLite and PostgreSQL runs are independent (each its own databases and served apps) and
-# each uses one core: they run side by side, each printing its output when it ends. Tests
-# marked engine_free (no database: pure functions, property tests, settings, deploy files,
-# the import layers) run in the SQLite run only; the PostgreSQL run deselects them (conftest.py).
+# each uses one core: they run side by side, each printing its output when it ends. The
+# PostgreSQL run is the longer one, so the browser tests follow the SQLite run on its core
+# (their servers and databases are their own too). Tests marked engine_free (no database:
+# pure functions, property tests, settings, deploy files, the import layers) run in the
+# SQLite run only; the PostgreSQL run deselects them (conftest.py).
 test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite-then-browser
+
+test-sqlite-then-browser:
+	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: install

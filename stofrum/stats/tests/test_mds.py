@@ -105,7 +105,7 @@ def month(django_db_setup, django_db_blocker):
     with (django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
           transaction.atomic()):
         sites = seed_test_sites()
-        door = new_staff("reception", ["h17", "skyen"], username="door")
+        door = new_staff("reception", ["h17", "skyen"], username="mds-door")
         build_month(door, sites)
         yield {"sites": sites,
                "analyst": new_staff("analyst", list(sites), username="mds-analyst"),
