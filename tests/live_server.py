@@ -31,21 +31,29 @@ def base_env(folder: Path, database_url: str) -> dict:
     return env
 
 
-def fresh_database_url(run_url: str, folder: Path, suffix: str) -> str:
+def fresh_database_url(run_url: str, folder: Path, suffix: str, template: str = "") -> str:
     """A database of its own for a served app, on the engine of this test run: SQLite in
-    `folder`, or a freshly created PostgreSQL database named after the run's plus `suffix`."""
+    `folder`, or a freshly created PostgreSQL database named after the run's plus `suffix`;
+    a copy of `template` (a database URL of the run's engine) when one is given."""
     if not run_url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{folder / f'{suffix}.sqlite3'}"
+        target = folder / f"{suffix}.sqlite3"
+        if template:
+            shutil.copyfile(template.removeprefix("sqlite:///"), target)
+        return f"sqlite:///{target}"
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(run_url)
     name = f"{parts.path.lstrip('/') or 'stofrum'}_{suffix}"
     admin = urlunsplit(parts._replace(path="/postgres"))
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" TEMPLATE {}").format(
+            sql.Identifier(urlsplit(template).path.lstrip("/")))
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        connection.execute(create)
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
@@ -62,22 +70,7 @@ def migrated_database_url(run_url: str, folder: Path, suffix: str) -> str:
         template = fresh_database_url(run_url, scratch, "migrated")
         manage(base_env(scratch, template), "migrate", "--noinput")
         _MIGRATED[run_url] = template
-    if template.startswith("sqlite:///"):
-        target = folder / f"{suffix}.sqlite3"
-        shutil.copyfile(template.removeprefix("sqlite:///"), target)
-        return f"sqlite:///{target}"
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(run_url)
-    name = f"{parts.path.lstrip('/') or 'stofrum'}_{suffix}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(urlsplit(template).path.lstrip("/"))))
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return fresh_database_url(run_url, folder, suffix, template)
 
 
 def manage(env, *args) -> str:
