@@ -72,6 +72,7 @@ def record(
     object_id: str = "",
     keep_address: bool = True,
     also: list | tuple = (),
+    last_link: list | None = None,
 ) -> AuditEvent:
     """Append one audit event. `action` is a namespaced code such as `staff.login`.
 
@@ -80,6 +81,9 @@ def record(
     client address out (the public forms promise not to track who wrote). `also`: statements
     ((SQL, parameters), stofrum/round_trip.py) sent after the event's insert in the same
     round trip, e.g. the NOTIFY of `live.publish.publish_with_next_statements`.
+    `last_link`: the rows of the last of `chain_lock_statements()`, which the caller sent
+    in this transaction with statements of its own (a round trip fewer); nothing may
+    have been recorded since.
     """
     ctx = current()
     if changes:
@@ -110,7 +114,7 @@ def record(
     # Joins the caller's transaction (every use case has one; no savepoint needed: an
     # error here ends it anyway), or makes one for a call outside any.
     with transaction.atomic(savepoint=False):
-        _append_to_chain(event, also)
+        _append_to_chain(event, also, last_link)
     return event
 
 
@@ -119,15 +123,11 @@ _LAST_LINK = (f"SELECT seq, chain_hash FROM {_TABLE} "  # noqa: S608 - the model
               "WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
 
 
-def _append_to_chain(event: AuditEvent, also=()) -> None:
-    """Seal `event` as the chain's next link and insert it. One writer at a time: on
-    PostgreSQL a transaction-scoped advisory lock (held until commit, so the next writer
-    reads this row as the last), on SQLite the IMMEDIATE transaction's write lock.
-
-    Two round trips on PostgreSQL (stofrum/round_trip.py): the lock and the read of the
-    last link (a statement of its own, so it sees what the lock's previous holder
-    committed), then the insert."""
-    postgresql = connection.vendor == "postgresql"
+def chain_lock_statements() -> list[tuple]:
+    """The statements that take the chain's lock and read its last link ((SQL, parameters),
+    stofrum/round_trip.py), for a hot path that sends them with its own last statements
+    and gives the rows of the last one to `record(..., last_link=...)`. The chain's lock
+    must be the last lock the transaction takes (see `_append_to_chain`)."""
     # The chain's lock is the last one a transaction takes. Django's foreign keys are
     # checked at commit, and each check waits for a row another transaction holds FOR
     # UPDATE (a site's booths at the door): checked there, with the chain's lock held,
@@ -136,8 +136,21 @@ def _append_to_chain(event: AuditEvent, also=()) -> None:
     # when it is inserted; then deferred again, as before, for what follows.
     before = ([("SET CONSTRAINTS ALL IMMEDIATE", None),
                ("SELECT pg_advisory_xact_lock(%s)", [chain.CHAIN_LOCK])]
-              if postgresql else [])
-    last = run_together([*before, (_LAST_LINK, None)])[-1]
+              if connection.vendor == "postgresql" else [])
+    return [*before, (_LAST_LINK, None)]
+
+
+def _append_to_chain(event: AuditEvent, also=(), last_link=None) -> None:
+    """Seal `event` as the chain's next link and insert it. One writer at a time: on
+    PostgreSQL a transaction-scoped advisory lock (held until commit, so the next writer
+    reads this row as the last), on SQLite the IMMEDIATE transaction's write lock.
+
+    Two round trips on PostgreSQL (stofrum/round_trip.py): the lock and the read of the
+    last link (a statement of its own, so it sees what the lock's previous holder
+    committed), then the insert; one when the caller sent the first with its own
+    (`last_link`)."""
+    postgresql = connection.vendor == "postgresql"
+    last = last_link if last_link is not None else run_together(chain_lock_statements())[-1]
     seq, previous = (last[0][0] + 1, last[0][1]) if last else (1, "")
     event.at = timezone.now()
     content = {field: getattr(event, field) for field in chain.HASHED_FIELDS}

@@ -1,14 +1,17 @@
 """Statistics keep up with the apps below them: these receivers mark the days a change
 touches stale (stofrum/stats/summaries.py), connected at start-up (StatsConfig.ready)."""
 
-from stofrum.stats.summaries import mark_stale, mark_visits_stale
+from stofrum.stats.summaries import mark_stale, mark_visits_stale, stale_statements
 
 # What a person's visits are counted by (age band, gender, municipality).
 COUNTED_PERSON_FIELDS = ("birth_year", "gender", "municipality")
 
 
-def visit_days_changed(sender, site_id, moments, **kwargs) -> None:
-    mark_stale(site_id, *moments)
+def visit_days_changed(sender, site_id, moments, statements=None, **kwargs) -> None:
+    if statements is None:
+        mark_stale(site_id, *moments)
+    else:
+        statements.extend(stale_statements(site_id, *moments))
 
 
 def person_changed(sender, person, before, **kwargs) -> None:

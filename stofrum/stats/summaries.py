@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.db.models.functions import ExtractHour, ExtractYear, TruncDate
 
+from stofrum.round_trip import insert_statement
 from stofrum.stats import bulk
 from stofrum.stats.models import HourDay, MunicipalityDay, StaleDay, SubstanceDay, VisitDay, WaitDay
 
@@ -170,6 +171,13 @@ def rebuild(site_ids, day_from: date, day_to: date) -> None:
 
 def _mark(pairs) -> None:
     StaleDay.objects.bulk_create([StaleDay(site_id=s, day=d) for s, d in sorted(pairs)])
+
+
+def stale_statements(site_id: int, *moments) -> list[tuple]:
+    """`mark_stale` as statements ((SQL, parameters), stofrum/round_trip.py) for the caller
+    to send in its transaction."""
+    return [insert_statement(StaleDay(site_id=site_id, day=day), returning=())
+            for day in sorted({local_day(m) for m in moments if m is not None})]
 
 
 def mark_stale(site_id: int, *moments) -> None:

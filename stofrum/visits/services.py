@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from stofrum.audit.services import record
+from stofrum.audit.services import chain_lock_statements, record
 from stofrum.errors import Conflict, DomainError, InvalidInput, NotFound
 from stofrum.live.publish import publish_after_commit, publish_with_next_statements
 from stofrum.lookups import by_pk
@@ -276,9 +276,13 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     now = timezone.now()
     today = timezone.localdate(now)
     # One round trip for what the rules read: the person's facts, and the stamp of the
-    # rooms' opening hours, intake methods and substances that this process keeps.
-    facts, stamp = run_together([rules.person_facts_statement(person, site, now),
-                                 door_config.stamp_statement()])
+    # rooms' opening hours, intake methods and substances that this process keeps; the
+    # day's stale mark rides with them (before the site's lock, to keep it short; a
+    # refusal rolls it back).
+    stale = []
+    mark_stale(site.pk, now, statements=stale)
+    facts, stamp, *_ = run_together([rules.person_facts_statement(person, site, now),
+                                     door_config.stamp_statement(), *stale])
     kept = door_config.current(stamp)
     substances = _substances(substance_codes, door_config.substances(kept))
     if person.merged_into_id:
@@ -295,17 +299,17 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
     if assisted_by is not None:
         rules.check_assistant(site, person, assisted_by, assessment, now)
 
-    mark_stale(site.pk, now)  # before the site's lock, to keep it short
     visit = Visit(person=person, site=site, method=method, state=VisitState.QUEUED,
                   checked_in_at=now, checked_in_by=staff)
     if assisted_by is not None:
         visit.assisted_by, visit.assistant_assessment = assisted_by, assessment
         visit.assistance_recorded_by, visit.assistance_recorded_at = staff, now
-    booths, promoted, queued, handover = _insert_and_fill(visit, site, method, substances, now)
+    booth_of, promoted, queued, handover, last_link = _insert_and_fill(
+        visit, site, method, substances, now)
     for each in _promoted(site, promoted, handover):
         if each.pk == visit.pk:
             visit.state, visit.booth_at = VisitState.IN_BOOTH, handover
-            visit.booth = next(b for b in booths if b.pk == each.booth_id)
+            visit.booth = booth_of(each.booth_id)
     visit.queue_position = queue_position(visit, queued)
     # The board's event goes with the audit event, in its round trip.
     board_event = publish_with_next_statements(site.slug, "board", {"reason": "checked_in"})
@@ -313,7 +317,8 @@ def _check_in(staff, person, site, substance_codes, method_code, assisted_by, as
            changes={"state": visit.state, "method": method.code,
                     "queue_position": visit.queue_position,
                     "substances": sorted(s.code for s in substances),
-                    "assisted": assisted_by is not None}, also=board_event)
+                    "assisted": assisted_by is not None},
+           also=board_event, last_link=last_link)
     return visit
 
 
@@ -324,9 +329,11 @@ def _insert_and_fill(visit, site, method, substances, now):
     turn; the visit is not visible to the others before this transaction commits), and
     the free booths given to the queue at the handover time read once the booths are
     locked (`_handover_time`). On PostgreSQL in two round trips (stofrum/round_trip.py):
-    up to the booth lock, then the queue as it is then. Returns the locked booths, the
-    visits given a booth, the queue's visit ids (None when not read) and the handover
-    time."""
+    up to the booth lock, then the queue as it is then with the audit chain's lock and
+    last link (`chain_lock_statements`; no lock is taken after it). Returns the locked
+    booth of an id (a function: of some twenty locked rows one becomes a Booth), the
+    visits given a booth, the queue's visit ids (None when not read), the
+    handover time and the chain's last link (None when not read)."""
     postgresql = connection.vendor == "postgresql"
     through = Visit.substances.through
     rows = ", ".join(["(%s, %s)"] * len(substances))
@@ -352,15 +359,23 @@ def _insert_and_fill(visit, site, method, substances, now):
     if not postgresql:
         booths = _lock_booths(site, method)
         handover = _handover_time(site, now)
-        return booths, _promote(site, method, booths, handover), None, handover
+        by_pk = {booth.pk: booth for booth in booths}
+        return by_pk.__getitem__, _promote(site, method, booths, handover), None, handover, None
     names = [f.attname for f in Booth._meta.concrete_fields]
-    booths = [Booth.from_db(connection.alias, names, row) for row in results[3]]
+    pk_at = names.index(Booth._meta.pk.attname)
+    locked = {row[pk_at]: row for row in results[3]}
+
+    def booth_of(pk):
+        return Booth.from_db(connection.alias, names, locked[pk])
+
     handover = _handover_time(site, now)
-    promoted, queued = run_together([
+    promoted, queued, *chain_locked = run_together([
         _promote_statement(site, method, handover),
         queue_read,
+        *chain_lock_statements(),
     ])
-    return booths, [Promoted(*row) for row in promoted], [pk for (pk,) in queued], handover
+    return (booth_of, [Promoted(*row) for row in promoted], [pk for (pk,) in queued],
+            handover, chain_locked[-1])
 
 
 @transaction.atomic

@@ -25,12 +25,11 @@ CHECK_IN = {
         "BEGIN",
         "the person's quarantine, exclusion and first-aid agreement in one query, with the "
         "stamp of the opening hours, intake methods and substances this process keeps "
-        "(stofrum/visits/door_config.py; read again only after a change)",
-        "the day marked stale for the statistics",
+        "(stofrum/visits/door_config.py; read again only after a change) and the day "
+        "marked stale for the statistics",
         "the site's lock, the visit with its arrival number, its substances, the booth lock",
         "free booths given to the queue at the time read after the booth lock, the queue as "
-        "it now is",
-        "the audit chain's lock (foreign keys checked first) and its last link",
+        "it now is, the audit chain's lock (foreign keys checked first) and its last link",
         "the audit event (foreign keys deferred again) and the board event, NOTIFY in the "
         "transaction (delivered at the commit, never lost)",
         "COMMIT",
@@ -63,12 +62,11 @@ API_CHECK_IN = {
         "the staff member's sites",
         "the person",
         "SAVEPOINT (a refusal by the rules is recorded and kept)",
-        "the person's quarantine, exclusion and first-aid agreement, and the stamp of what "
-        "this process keeps of the rooms",
-        "the day marked stale",
+        "the person's quarantine, exclusion and first-aid agreement, the stamp of what "
+        "this process keeps of the rooms, and the day marked stale",
         "the site's lock, the visit, its substances, the booth lock",
-        "the queue filled (at the time read after the lock) and read",
-        "the audit chain's lock and its last link",
+        "the queue filled (at the time read after the lock) and read, the audit chain's lock "
+        "and its last link",
         "the audit event and the board event (NOTIFY, delivered at the commit)",
         "RELEASE SAVEPOINT",
         "the visit's substances, for the answer",
