@@ -53,11 +53,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench import common, proxy  # noqa: E402
-from tests.prod_layout import unverified  # noqa: E402
+from tests.prod_layout import DEPLOY, read_env_file, unverified  # noqa: E402
 
 DB_NAME = "stofrum_bench_day"
 SECRET_KEY = "bench-only"
 RESULTS = ROOT / "var" / "bench" / "day-results.json"
+PRODUCTION_POOL = read_env_file(DEPLOY / "stofrum.env.example")["STOFRUM_DB_POOL"]
 LOGS = ROOT / "var" / "bench" / "day"  # the app's and nginx's output, per run
 HEADING = "## A busy day (bench/day.py)"
 DAY = 24 * 3600
@@ -659,10 +660,10 @@ class Board:
 
 # --- one server configuration ----------------------------------------------------------
 
-def app_env(db: str) -> dict:
+def app_env(db: str, pool: str) -> dict:
     env = {**os.environ, "DATABASE_URL": f"{common.BASE}/{db}", "SECRET_KEY": SECRET_KEY,
            "DJANGO_SETTINGS_MODULE": "stofrum.settings", "STOFRUM_EVENT_BUS": "postgres",
-           "STOFRUM_TRUSTED_PROXIES": "127.0.0.1",
+           "STOFRUM_TRUSTED_PROXIES": "127.0.0.1", "STOFRUM_DB_POOL": pool,
            "STOFRUM_VAR_DIR": str(ROOT / "var" / "bench")}
     env.pop("STOFRUM_DEMO", None)
     return env
@@ -723,6 +724,7 @@ def measure_phase(url, setup_data, phase, args, pids, nginx_pid, seed, open_pers
            for op, v in phase.samples.items() if v}
     return {
         "phase": phase.name, "processes": len(pids), "date": date.today().isoformat(),
+        "pool": int(args.pool),
         "commit": commit(), "minutes": DAY / phase.scale / 60, "checkins": len(arrivals),
         "incidents": len(alarms), "boards": args.boards * len(replay.sites),
         "desks": args.desks, "max_minutes": args.max_minutes,
@@ -755,7 +757,7 @@ def run_configuration(processes: int, args) -> list[dict]:
     open_persons: set[str] = set()  # across phases: a visit left open stays open
     print(f"setting up {args.db} ({args.persons} persons) ...", flush=True)
     setup_data = prepare(args.db, args.persons, folder)
-    env = app_env(args.db)
+    env = app_env(args.db, args.pool)
     with proxy.app_processes(env, processes, folder) as apps, \
             proxy.nginx([u for _, u in apps], folder) as (nginx, url):
         asyncio.run(warm_up(url, setup_data, processes))
@@ -830,7 +832,7 @@ def write_docs(rows, note: str) -> None:
     """Keep these results beside earlier ones (another process count or phase) and write
     them all into docs/performance.md."""
     def key(row):
-        return row["processes"], row["phase"], round(row["minutes"], 1)
+        return row["processes"], row["phase"], round(row["minutes"], 1), row.get("pool", 0)
 
     kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
     keys = {key(r) for r in rows}
@@ -855,8 +857,11 @@ def write_docs(rows, note: str) -> None:
         "sending `POST /incidents` to the `alarm` event at each board of the site.",
         ""]
     for row in sorted(kept, key=lambda r: (-r["minutes"], r["processes"])):
-        lines += [f"### {row['phase']}: {row['processes']} process(es), {row['checkins']} "
-                  f"check-ins in {row['minutes']:.1f} minutes ({row['date']}, {row['commit']})",
+        pool = (f"a pool of {row['pool']} connections each" if row.get("pool")
+                else "a connection per request")
+        lines += [f"### {row['phase']}: {row['processes']} process(es), {pool}, "
+                  f"{row['checkins']} check-ins in {row['minutes']:.1f} minutes "
+                  f"({row['date']}, {row['commit']})",
                   "", *op_lines(row), "", *summary_lines(row), ""]
     if note:
         lines += [note, ""]
@@ -884,6 +889,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="a one-minute day and a six-second burst")
     parser.add_argument("--db", default=DB_NAME)
+    parser.add_argument("--pool", default=PRODUCTION_POOL,
+                        help="STOFRUM_DB_POOL of the app processes (default: the production "
+                             "file's, %(default)s; 0: a connection per request)")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--note", default="", help="a line under the results in the docs")

@@ -22,7 +22,9 @@ from django.conf import settings as s
 print(json.dumps({"debug": s.DEBUG, "hosts": s.ALLOWED_HOSTS, "idle": s.STOFRUM_IDLE_MINUTES,
     "engine": s.DATABASES["default"]["ENGINE"], "name": s.DATABASES["default"]["NAME"],
     "key": s.SECRET_KEY, "tz": s.TIME_ZONE, "lang": s.LANGUAGE_CODE,
-    "languages": [c for c, _ in s.LANGUAGES]}))
+    "languages": [c for c, _ in s.LANGUAGES],
+    "options": s.DATABASES["default"].get("OPTIONS", {}),
+    "health_checks": s.DATABASES["default"].get("CONN_HEALTH_CHECKS", False)}))
 """
 
 
@@ -54,6 +56,18 @@ def test_values_from_the_environment(tmp_path):
     assert out["debug"] is True and out["hosts"] == ["stofrum.kk.dk", "localhost"]
     assert out["idle"] == 7 and out["key"] == "from-env"
     assert out["engine"] == "django.db.backends.postgresql" and out["name"] == "stofrum"
+
+
+def test_a_connection_pool_on_postgresql_only_when_asked_for(tmp_path):
+    postgresql = "postgres://u@db.example:5432/stofrum"
+    out = json.loads(settings_with(tmp_path, DATABASE_URL=postgresql).stdout)
+    assert "pool" not in out["options"]
+    out = json.loads(settings_with(tmp_path, DATABASE_URL=postgresql, STOFRUM_DB_POOL="3",
+                                   STOFRUM_DB_POOL_WAIT_SECONDS="2").stdout)
+    assert out["options"]["pool"] == {"min_size": 1, "max_size": 3, "timeout": 2}
+    assert out["health_checks"] is True  # a connection is checked before it is handed out
+    out = json.loads(settings_with(tmp_path, STOFRUM_DB_POOL="3").stdout)  # SQLite
+    assert "pool" not in out["options"]
 
 
 def test_secret_key_is_generated_once_and_kept_private(tmp_path):

@@ -1,6 +1,8 @@
 """Tests that speak real HTTP to a running server (uvicorn) on the engine of this run:
 a fresh SQLite file, or a fresh PostgreSQL database beside the run's test database. The
-server holds the five sites, the demo accounts and a little demo data."""
+server holds the five sites, the demo accounts and a little demo data; on PostgreSQL it
+keeps a pool of connections as production's environment file says
+(deploy/stofrum.env.example)."""
 
 import json
 import os
@@ -12,16 +14,28 @@ from binascii import unhexlify
 import pytest
 
 from tests.live_server import base_env, migrated_database_url, start_server
+from tests.prod_layout import DEPLOY, read_env_file
 
 DEMO_DATA = ["demo_data", "--persons", "40", "--days", "2", "--visits-per-day", "40"]
 
 
 @pytest.fixture(scope="session")
-def http_server(tmp_path_factory):
-    """The URL of a running server with sites, demo accounts and some demo data."""
+def http_server_env(tmp_path_factory):
+    """The environment of `http_server` (its DATABASE_URL, STOFRUM_DB_POOL, ...)."""
     tmp = tmp_path_factory.mktemp("http")
     run_url = os.environ.get("DATABASE_URL", "")
     env = base_env(tmp, migrated_database_url(run_url, tmp, "http"))
+    if run_url.startswith(("postgres://", "postgresql://")):
+        env["STOFRUM_DB_POOL"] = read_env_file(
+            DEPLOY / "stofrum.env.example")["STOFRUM_DB_POOL"]
+    return env
+
+
+@pytest.fixture(scope="session")
+def http_server(http_server_env, tmp_path_factory):
+    """The URL of a running server with sites, demo accounts and some demo data."""
+    env = http_server_env
+    tmp = tmp_path_factory.mktemp("http-server")
     # Every test here calls from 127.0.0.1, so the public complaint limit (per address and
     # hour) would make one test's answer depend on how many complaints others filed; the
     # limit itself is tested in stofrum/voice/tests.

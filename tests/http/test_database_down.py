@@ -2,12 +2,15 @@
 alive (`/healthz` 200) but not ready (`/readyz` 503), API calls answer 503
 `database_unavailable` and pages a try-again page, never 500 — also when the session or the
 bearer token would have to be looked up in the database first. Served by uvicorn with a
-PostgreSQL URL where nothing listens, whatever the engine of this run."""
+PostgreSQL URL where nothing listens, whatever the engine of this run; and once more with a
+pool of connections (STOFRUM_DB_POOL, as in production), whose requests wait for a
+connection at most STOFRUM_DB_POOL_WAIT_SECONDS."""
 
 import base64
 import json
 import os
 import sys
+import time
 
 import pytest
 from django.utils import translation
@@ -23,17 +26,46 @@ def server_folder(tmp_path_factory):
     return tmp_path_factory.mktemp("database-down")
 
 
-@pytest.fixture(scope="module")
-def server_without_database(server_folder):
-    folder = server_folder
+def serve_without_database(folder, **settings):
     env = base_env(folder, "postgres://postgres@127.0.0.1:1/stofrum")
     env["STOFRUM_CPR_KEY"] = base64.b64encode(os.urandom(32)).decode()
+    env.update(settings)
     port = free_port()
     server = serve(env, folder / "uvicorn.log", port,
                    [sys.executable, "-m", "uvicorn", "stofrum.asgi:application",
                     "--host", "127.0.0.1", "--port", str(port)])
     yield next(server)
     next(server, None)
+
+
+@pytest.fixture(scope="module")
+def server_without_database(server_folder):
+    yield from serve_without_database(server_folder)
+
+
+@pytest.fixture(scope="module")
+def pooled_server_without_database(tmp_path_factory):
+    yield from serve_without_database(tmp_path_factory.mktemp("database-down-pooled"),
+                                      STOFRUM_DB_POOL="2", STOFRUM_DB_POOL_WAIT_SECONDS="1")
+
+
+@pytest.mark.parametrize("method, path, headers, expected", [
+    ("GET", "/api/v1/sites", {}, "application/json"),
+    ("POST", "/api/v1/visits", {"Authorization": "Bearer not-looked-up-yet",
+                                "Idempotency-Key": "a-key"}, "application/json"),
+    ("GET", "/staff/", {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}, "text/html"),
+])
+def test_with_a_pool_the_answer_is_503_once_the_wait_is_over(
+        pooled_server_without_database, method, path, headers, expected):
+    started = time.monotonic()
+    body = {"person": "ABC", "site": "h17", "substances": ["heroin"],
+            "method": "injection"} if method == "POST" else None
+    status, answer_headers, answer = call(pooled_server_without_database, method, path, body,
+                                          headers=headers)
+    assert status == 503, answer[:500]
+    assert answer_headers["Content-Type"].startswith(expected)
+    assert int(answer_headers["Retry-After"]) > 0
+    assert time.monotonic() - started < 10  # the pool's wait (1 s), not a hang
 
 
 def test_alive_but_not_ready(server_without_database):
