@@ -316,28 +316,29 @@ def write_docs(rows, ratios, args):
     lines += ["", "Targets (issue 13): check-in at 1 client within 3× the bare-SQL floor of the "
               "same run, p95 under 25 ms at 8 clients; search p95 under 15 ms at 1 client.",
               "",
-              'Where the time goes. A check-in is 8 round trips to PostgreSQL '
+              'Where the time goes. A check-in is 6 round trips to PostgreSQL '
               '(`stofrum/visits/tests/test_door_round_trips.py` pins them and says what each '
               "is): BEGIN; the person's quarantine, exclusion and first-aid agreement in one "
               "hand-written query, sent with the stamp of the rooms' opening hours, intake "
               'methods and substances, which each process keeps and reads again only after a '
-              'change (`stofrum/visits/door_config.py`: a trigger gives the stamp a new token '
-              'in the changing transaction); the stale-day mark; then under the site\'s lock: '
-              'the lock, the visit with its arrival number, its substances and the booth lock, '
-              'sent together (`stofrum/round_trip.py`: one simple query, each statement still '
-              'its own snapshot); free booths given to the queue at the time read after the '
-              'booth lock and the queue read, together; the audit chain\'s lock with its last '
-              "link; the audit event with the board event's NOTIFY (inside the transaction, so "
-              'PostgreSQL delivers it exactly at the commit); and COMMIT (5 round trips under '
-              'the lock, which every check-in at the site waits for in turn). Before issue 13 '
-              "it was 21, 15 of them under the site's lock. With 8 or 32 client processes and "
-              'the database on 2 cores, the clients mostly wait for a core. Search: prefixes are '
-              'the LIKE conditions over both alias keys (a scan of the persons when the '
-              'prefix is common, the trigram indexes when it is rare; the word-starts '
-              'index of migration people 0006 made PostgreSQL compute its function for '
-              'every match and was dropped in 0007); typos are found nearest-first by the '
-              'GiST trigram index (KNN); when each candidate was last seen is read from its '
-              'recent visits only; Python ranks at most a few hundred rows.', ""]
+              'change (`stofrum/visits/door_config.py`), and the day marked stale for the '
+              "statistics; then under the site's lock: the lock, the visit with its arrival "
+              'number, its substances and the booth lock, sent together '
+              '(`stofrum/round_trip.py`: one simple query, each statement still its own '
+              'snapshot); free booths given to the queue at the time read after the booth '
+              "lock, the queue read, and the audit chain's lock with its last link; the "
+              "audit event with the board event's NOTIFY (inside the transaction, so "
+              'PostgreSQL delivers it exactly at the commit); and COMMIT (4 round trips under '
+              "the site's lock, which every check-in at the site waits for in turn). Each "
+              'statement is planned once per connection (PREPARE, then EXECUTE, in the same '
+              'simple query). Before issue 13 it was 21 round trips, 15 of them under the '
+              "site's lock. With 8 or 32 client processes and the database on 2 cores, the "
+              'clients mostly wait for a core. Search: every typed word is one LIKE over '
+              'both alias keys as one text (`search.ALIAS_KEYS`), answered by its GIN '
+              'trigram index (migration people 0008); typos are found nearest-first by the '
+              'GiST trigram index (KNN); when each candidate was last seen is the newest '
+              "entry of its range of the visits' index on person and time; Python ranks at "
+              'most a few hundred rows.', ""]
     common.write_section("## Check-in and search (bench/checkin.py)", lines)
 
 
