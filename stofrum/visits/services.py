@@ -8,6 +8,7 @@ person and one visit per booth even if that discipline were broken.
 
 import functools
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -402,33 +403,87 @@ def add_assistance(staff, visit: Visit, assisted_by: Person, assessment: str) ->
     return visit
 
 
+@functools.cache
+def _visit_lock_sql() -> str:
+    """A visit's row, locked (SELECT ... FOR UPDATE), as SQL taking the visit's id: built by
+    the ORM once per process (PostgreSQL)."""
+    sql, _ = Visit.objects.select_for_update().filter(pk=uuid.UUID(int=0)) \
+        .query.sql_with_params()
+    return sql
+
+
+def _with_relations_of(locked: Visit, known: Visit) -> Visit:
+    """`locked` (the visit read again under its lock) with the related rows `known` had
+    already loaded, where they are still the same (the answer shows them)."""
+    for name in ("site", "person", "method", "booth", "assisted_by"):
+        field = Visit._meta.get_field(name)
+        if field.is_cached(known) and getattr(known, field.attname) == getattr(
+                locked, field.attname):
+            field.set_cached_value(locked, field.get_cached_value(known))
+    return locked
+
+
+_VISIT_FIELDS = [f.attname for f in Visit._meta.concrete_fields]
+_END_VISIT = (f"UPDATE {Visit._meta.db_table} SET state = %s, ended_at = %s "  # noqa: S608
+              "WHERE id = %s")
+_BOOTH_CLEANING = f"UPDATE {Booth._meta.db_table} SET cleaning_since = %s WHERE id = %s"  # noqa: S608
+
+
 @transaction.atomic
 def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
     """End a visit in a booth; the booth goes to the first in the queue for that method, or
     is marked as being cleaned first when `cleaning`. Refuses `not_in_booth` (409).
-    Emits `visits.checked_out` and a `board` event."""
+    Emits `visits.checked_out` and a `board` event.
+
+    On PostgreSQL in four round trips after BEGIN (stofrum/round_trip.py): the day marked
+    stale, the booth lock and the visit's row lock; the visit ended, the booth marked for
+    cleaning, the free booths given to the queue and the audit chain's lock with its last
+    link; the audit event with the board event's NOTIFY; COMMIT."""
     _require_site(staff, visit.site)
     site = visit.site
     now = timezone.now()
-    mark_stale(site.pk, visit.checked_in_at, now)  # before the lock, to keep it short
-    booths = _lock_booths(site, visit.method)
+    postgresql = connection.vendor == "postgresql"
+    stale = []
+    mark_stale(site.pk, visit.checked_in_at, now, statements=stale)  # before the lock
+    visit_id = Visit._meta.pk.get_db_prep_value(visit.pk, connection)
+    if postgresql:
+        booth_lock, _ = _compiled_at_the_door(connection.vendor, site.pk, visit.method_id)
+        *_, booth_rows, visit_rows = run_together(
+            [*stale, booth_lock, (_visit_lock_sql(), [visit_id])])
+        booth_fields = [f.attname for f in Booth._meta.concrete_fields]
+        booths = [Booth.from_db(connection.alias, booth_fields, row) for row in booth_rows]
+        locked = Visit.from_db(connection.alias, _VISIT_FIELDS, visit_rows[0])
+    else:
+        run_together(stale)
+        booths = _lock_booths(site, visit.method)
+        locked = Visit.objects.get(pk=visit.pk)
+    visit = _with_relations_of(locked, visit)
     now = _handover_time(site, now)
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.state != VisitState.IN_BOOTH:
         raise Conflict("not_in_booth")
     booth = next((b for b in booths if b.pk == visit.booth_id), None)
     visit.state, visit.ended_at = VisitState.DONE, now
-    visit.save(update_fields=["state", "ended_at"])
+    ended = [(_END_VISIT, [VisitState.DONE, connection.ops.adapt_datetimefield_value(now),
+                           visit_id])]
+    if cleaning and booth is not None:
+        booth.cleaning_since = now
+        ended.append((_BOOTH_CLEANING, [connection.ops.adapt_datetimefield_value(now),
+                                        booth.pk]))
+    if postgresql:
+        done = run_together([*ended, _promote_statement(site, visit.method, now),
+                             *chain_lock_statements()])
+        promoted, last_link = [Promoted(*row) for row in done[len(ended)]], done[-1]
+    else:
+        run_together(ended)
+        promoted, last_link = _promote(site, visit.method, booths, now), None
+    _promoted(site, promoted, now)
     if timezone.localdate(visit.booth_at) not in (timezone.localdate(now),
                                                   timezone.localdate(visit.checked_in_at)):
         mark_stale(site.pk, visit.booth_at)
-    if cleaning and booth is not None:
-        booth.cleaning_since = now
-        booth.save(update_fields=["cleaning_since"])
-    _fill_free_booths(site, visit.method, booths, now)
     record(staff, "visits.checked_out", visit, site=site,
-           changes={"state": [VisitState.IN_BOOTH, VisitState.DONE], "cleaning": cleaning})
-    publish_after_commit(site.slug, "board", {"reason": "checked_out"})
+           changes={"state": [VisitState.IN_BOOTH, VisitState.DONE], "cleaning": cleaning},
+           also=publish_with_next_statements(site.slug, "board", {"reason": "checked_out"}),
+           last_link=last_link)
     return visit
 
 

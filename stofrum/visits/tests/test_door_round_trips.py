@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from stofrum.people.models import Person
 from stofrum.sites.models import Site
 from stofrum.staff.models import StaffMember
-from stofrum.visits.services import check_in
+from stofrum.visits.services import check_in, check_out, get_visit_for
 
 # One check-in (the use case, a booth free), the staff member and site as an API request
 # has them (nothing cached on them yet), in a process that has checked someone in since
@@ -46,6 +46,31 @@ CHECK_IN = {
         "the booths taken",
         "the queue's first (this visit)",
         "this visit into the free booth",
+        "the audit chain's last link",
+        "the audit event",
+        "COMMIT",
+    ],
+}
+
+# One check-out (the use case) of a visit as the door's request has it (site, person, booth
+# and intake method loaded with it, by `get_visit_for`), nobody queued:
+CHECK_OUT = {
+    "postgresql": [
+        "BEGIN",
+        "the day marked stale, the booth lock, the visit's row lock",
+        "the visit ended, free booths given to the queue, the audit chain's lock (foreign "
+        "keys checked first) and its last link",
+        "the audit event and the board event (NOTIFY, delivered at the commit)",
+        "COMMIT",
+    ],
+    "sqlite": [
+        "BEGIN IMMEDIATE",
+        "the day marked stale",
+        "the booths of its method",
+        "the visit, read again in the transaction",
+        "the visit ended",
+        "the booths taken",
+        "the queue's first (nobody)",
         "the audit chain's last link",
         "the audit event",
         "COMMIT",
@@ -125,6 +150,16 @@ def test_one_check_in(at_the_door):
         visit = check_in(staff, person, site, ["heroin"], "injection")
     assert visit.state == "in_booth"
     assert_round_trips(CHECK_IN, captured)
+
+
+def test_one_check_out(at_the_door):
+    staff, person, site = at_the_door
+    visit = check_in(staff, person, site, ["heroin"], "injection")
+    visit = get_visit_for(staff, visit.pk)
+    with CaptureQueriesContext(connection) as captured:
+        ended = check_out(staff, visit)
+    assert ended.state == "done" and ended.ended_at is not None
+    assert_round_trips(CHECK_OUT, captured)
 
 
 def test_one_check_in_through_the_api(at_the_door, api_as):
