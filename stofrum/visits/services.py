@@ -518,8 +518,13 @@ def booth_ready(staff, booth: Booth) -> Booth:
 @transaction.atomic
 def leave_queue(staff, visit: Visit) -> Visit:
     """The person gave up waiting (counted as abandoned). Refuses `not_queued` (409).
-    Emits `visits.left_queue` and a `board` event."""
+    Emits `visits.left_queue` and a `board` event.
+
+    Under the booth lock of the visit's method, as every change to who waits for it: a
+    check-out filling a booth meanwhile would otherwise have picked this person, found
+    them gone, and left the booth free while the next one waited."""
     _require_site(staff, visit.site)
+    _lock_booths(visit.site, visit.method)
     visit = Visit.objects.select_for_update(of=("self",)).select_related("site").get(pk=visit.pk)
     if visit.state != VisitState.QUEUED:
         raise Conflict("not_queued")
