@@ -6,14 +6,12 @@ keeps a pool of connections as production's environment file says
 
 import json
 import os
-import time
 import urllib.error
 import urllib.request
-from binascii import unhexlify
 
 import pytest
 
-from tests.live_server import base_env, migrated_database_url, start_server
+from tests.live_server import base_env, manage, migrated_database_url, start_server
 from tests.prod_layout import DEPLOY, read_env_file
 
 DEMO_DATA = ["demo_data", "--persons", "40", "--days", "2", "--visits-per-day", "40"]
@@ -59,14 +57,17 @@ def call(base, method, path, body=None, headers=None, timeout=30):
         return error.code, dict(error.headers), error.read()
 
 
-def _totp(hex_key: str) -> str:
-    from django_otp.oath import TOTP
-
-    return f"{TOTP(unhexlify(hex_key)).token():06d}"
+def unused_totp(env: dict, username: str) -> str:
+    """The served app's next unused code of `username`'s authenticator (`manage.py
+    totp_code --unused`), from the device's own last used step and drift. Codes made from
+    the clock alone go wrong once other sign-ins of the session moved those (each step
+    counts once, a code a step ahead moves the drift), and every refused code makes the
+    device wait longer before it accepts the next (django-otp's throttling)."""
+    return manage(env, "totp_code", username, "--unused").strip()
 
 
 @pytest.fixture(scope="session")
-def role_tokens(http_server):
+def role_tokens(http_server, http_server_env):
     """A bearer token for each demo account, keyed by its role (reception, health, leader,
     admin, analyst)."""
     from stofrum.staff.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -75,15 +76,8 @@ def role_tokens(http_server):
     for account in DEMO_ACCOUNTS:
         credentials = {"username": account["username"], "password": DEMO_PASSWORD}
         if account["totp_key"]:
-            credentials["otp"] = _totp(account["totp_key"])
-        for _attempt in range(3):
-            status, _, body = call(http_server, "POST", "/api/v1/auth/token", credentials)
-            if status == 200:
-                break
-            # A code is accepted once; the next 30-second step brings a fresh one.
-            time.sleep(31 - time.time() % 30)
-            if account["totp_key"]:
-                credentials["otp"] = _totp(account["totp_key"])
+            credentials["otp"] = unused_totp(http_server_env, account["username"])
+        status, _, body = call(http_server, "POST", "/api/v1/auth/token", credentials)
         assert status == 200, (account["username"], status, body[:300])
         tokens[account["role"]] = json.loads(body)["token"]
     return tokens
