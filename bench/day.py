@@ -53,12 +53,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench import common, proxy  # noqa: E402
-from tests.prod_layout import DEPLOY, read_env_file, unverified  # noqa: E402
+from tests.prod_layout import production_db_pool, unverified  # noqa: E402
 
 DB_NAME = "stofrum_bench_day"
 SECRET_KEY = "bench-only"
 RESULTS = ROOT / "var" / "bench" / "day-results.json"
-PRODUCTION_POOL = read_env_file(DEPLOY / "stofrum.env.example")["STOFRUM_DB_POOL"]
+PRODUCTION_POOL = production_db_pool()
 LOGS = ROOT / "var" / "bench" / "day"  # the app's and nginx's output, per run
 HEADING = "## A busy day (bench/day.py)"
 DAY = 24 * 3600

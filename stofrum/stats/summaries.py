@@ -177,13 +177,17 @@ def stale_statements(site_id: int, *moments) -> list[tuple]:
     """`mark_stale` as statements ((SQL, parameters), stofrum/round_trip.py) for the caller
     to send in its transaction."""
     return [insert_statement(StaleDay(site_id=site_id, day=day), returning=())
-            for day in sorted({local_day(m) for m in moments if m is not None})]
+            for day in sorted(_days(moments))]
 
 
 def mark_stale(site_id: int, *moments) -> None:
     """Mark the Copenhagen days of these moments stale for `site_id`, in the caller's
     transaction, so the mark commits (or rolls back) with the change."""
-    _mark({(site_id, local_day(m)) for m in moments if m is not None})
+    _mark({(site_id, day) for day in _days(moments)})
+
+
+def _days(moments) -> set[date]:
+    return {local_day(m) for m in moments if m is not None}
 
 
 def mark_visits_stale(visits) -> None:

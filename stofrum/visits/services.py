@@ -118,6 +118,10 @@ def with_queue_positions(visits) -> None:
 # check-in commits: numbers are handed out one at a time, in the order the check-ins
 # commit, and the unique constraint (site, queue_number) refuses a repeat even if that
 # were broken.
+# The columns of a row read by the compiled locks below (`_booths_to_lock`, `_visit_lock_sql`),
+# in the order the ORM selects them, to make model instances of.
+_BOOTH_FIELDS = [f.attname for f in Booth._meta.concrete_fields]
+_VISIT_FIELDS = [f.attname for f in Visit._meta.concrete_fields]
 _SITE_LOCK = f"SELECT 1 FROM {Site._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"  # noqa: S608
 _NEXT_QUEUE_NUMBER = (f"SELECT COALESCE(MAX(queue_number), 0) + 1 "  # noqa: S608
                       f"FROM {Visit._meta.db_table} WHERE site_id = %s")
@@ -362,12 +366,11 @@ def _insert_and_fill(visit, site, method, substances, now):
         handover = _handover_time(site, now)
         by_pk = {booth.pk: booth for booth in booths}
         return by_pk.__getitem__, _promote(site, method, booths, handover), None, handover, None
-    names = [f.attname for f in Booth._meta.concrete_fields]
-    pk_at = names.index(Booth._meta.pk.attname)
+    pk_at = _BOOTH_FIELDS.index(Booth._meta.pk.attname)
     locked = {row[pk_at]: row for row in results[3]}
 
     def booth_of(pk):
-        return Booth.from_db(connection.alias, names, locked[pk])
+        return Booth.from_db(connection.alias, _BOOTH_FIELDS, locked[pk])
 
     handover = _handover_time(site, now)
     promoted, queued, *chain_locked = run_together([
@@ -423,7 +426,6 @@ def _with_relations_of(locked: Visit, known: Visit) -> Visit:
     return locked
 
 
-_VISIT_FIELDS = [f.attname for f in Visit._meta.concrete_fields]
 _END_VISIT = (f"UPDATE {Visit._meta.db_table} SET state = %s, ended_at = %s "  # noqa: S608
               "WHERE id = %s")
 _BOOTH_CLEANING = f"UPDATE {Booth._meta.db_table} SET cleaning_since = %s WHERE id = %s"  # noqa: S608
@@ -450,8 +452,7 @@ def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
         booth_lock, _ = _compiled_at_the_door(connection.vendor, site.pk, visit.method_id)
         *_, booth_rows, visit_rows = run_together(
             [*stale, booth_lock, (_visit_lock_sql(), [visit_id])])
-        booth_fields = [f.attname for f in Booth._meta.concrete_fields]
-        booths = [Booth.from_db(connection.alias, booth_fields, row) for row in booth_rows]
+        booths = [Booth.from_db(connection.alias, _BOOTH_FIELDS, row) for row in booth_rows]
         locked = Visit.from_db(connection.alias, _VISIT_FIELDS, visit_rows[0])
     else:
         run_together(stale)
@@ -463,12 +464,11 @@ def check_out(staff, visit: Visit, *, cleaning: bool = False) -> Visit:
         raise Conflict("not_in_booth")
     booth = next((b for b in booths if b.pk == visit.booth_id), None)
     visit.state, visit.ended_at = VisitState.DONE, now
-    ended = [(_END_VISIT, [VisitState.DONE, connection.ops.adapt_datetimefield_value(now),
-                           visit_id])]
+    at = connection.ops.adapt_datetimefield_value(now)
+    ended = [(_END_VISIT, [VisitState.DONE, at, visit_id])]
     if cleaning and booth is not None:
         booth.cleaning_since = now
-        ended.append((_BOOTH_CLEANING, [connection.ops.adapt_datetimefield_value(now),
-                                        booth.pk]))
+        ended.append((_BOOTH_CLEANING, [at, booth.pk]))
     if postgresql:
         done = run_together([*ended, _promote_statement(site, visit.method, now),
                              *chain_lock_statements()])

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from tests.live_server import base_env, manage, migrated_database_url, start_server
-from tests.prod_layout import DEPLOY, read_env_file
+from tests.prod_layout import production_db_pool
 
 DEMO_DATA = ["demo_data", "--persons", "40", "--days", "2", "--visits-per-day", "40"]
 
@@ -24,8 +24,7 @@ def http_server_env(tmp_path_factory):
     run_url = os.environ.get("DATABASE_URL", "")
     env = base_env(tmp, migrated_database_url(run_url, tmp, "http"))
     if run_url.startswith(("postgres://", "postgresql://")):
-        env["STOFRUM_DB_POOL"] = read_env_file(
-            DEPLOY / "stofrum.env.example")["STOFRUM_DB_POOL"]
+        env["STOFRUM_DB_POOL"] = production_db_pool()
     return env
 
 

@@ -34,8 +34,7 @@ import pytest
 from tests.live_server import base_env, free_port, launch, manage, stop
 from tests.private_postgres import PrivatePostgres
 from tests.prod_layout import (
-    DEPLOY,
-    read_env_file,
+    production_db_pool,
     require_nginx,
     self_signed_certificate,
     serve_proxy,
@@ -120,7 +119,7 @@ def prepared(cluster, tmp_path_factory):
     # The app takes the client's address from nginx's X-Forwarded-For, and keeps a pool of
     # connections, as in production (deploy/stofrum.env.example).
     env["STOFRUM_TRUSTED_PROXIES"] = "127.0.0.1"
-    env["STOFRUM_DB_POOL"] = read_env_file(DEPLOY / "stofrum.env.example")["STOFRUM_DB_POOL"]
+    env["STOFRUM_DB_POOL"] = production_db_pool()
     for command in (["migrate", "--noinput"], ["create_cpr_key", "--if-missing"],
                     ["seed_sites"]):
         manage(env, *command)
