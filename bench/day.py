@@ -53,12 +53,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench import common, proxy  # noqa: E402
-from tests.prod_layout import production_db_pool, unverified  # noqa: E402
+from tests.prod_layout import unverified  # noqa: E402
 
 DB_NAME = "stofrum_bench_day"
 SECRET_KEY = "bench-only"
 RESULTS = ROOT / "var" / "bench" / "day-results.json"
-PRODUCTION_POOL = production_db_pool()
 LOGS = ROOT / "var" / "bench" / "day"  # the app's and nginx's output, per run
 HEADING = "## A busy day (bench/day.py)"
 DAY = 24 * 3600
@@ -889,9 +888,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="a one-minute day and a six-second burst")
     parser.add_argument("--db", default=DB_NAME)
-    parser.add_argument("--pool", default=PRODUCTION_POOL,
-                        help="STOFRUM_DB_POOL of the app processes (default: the production "
-                             "file's, %(default)s; 0: a connection per request)")
+    parser.add_argument("--pool", default="0",
+                        help="STOFRUM_DB_POOL of the app processes (default %(default)s: a "
+                             "connection per request, as production)")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--note", default="", help="a line under the results in the docs")

@@ -84,11 +84,6 @@ def serve_proxy(folder: Path, upstreams: list[str], cert: Path, key: Path):
         stop(process)
 
 
-def production_db_pool() -> str:
-    """STOFRUM_DB_POOL of production's environment file (deploy/stofrum.env.example)."""
-    return read_env_file(DEPLOY / "stofrum.env.example")["STOFRUM_DB_POOL"]
-
-
 def read_env_file(path: Path) -> dict:
     """The NAME=value lines of an environment file (systemd's EnvironmentFile, sh's `.`)."""
     pairs = [line.split("=", 1) for line in path.read_text().splitlines()

@@ -1,8 +1,7 @@
 """Tests that speak real HTTP to a running server (uvicorn) on the engine of this run:
 a fresh SQLite file, or a fresh PostgreSQL database beside the run's test database. The
 server holds the five sites, the demo accounts and a little demo data; on PostgreSQL it
-keeps a pool of connections as production's environment file says
-(deploy/stofrum.env.example)."""
+keeps a pool of connections (STOFRUM_DB_POOL)."""
 
 import json
 import os
@@ -12,7 +11,6 @@ import urllib.request
 import pytest
 
 from tests.live_server import base_env, manage, migrated_database_url, start_server
-from tests.prod_layout import production_db_pool
 
 DEMO_DATA = ["demo_data", "--persons", "40", "--days", "2", "--visits-per-day", "40"]
 
@@ -24,7 +22,7 @@ def http_server_env(tmp_path_factory):
     run_url = os.environ.get("DATABASE_URL", "")
     env = base_env(tmp, migrated_database_url(run_url, tmp, "http"))
     if run_url.startswith(("postgres://", "postgresql://")):
-        env["STOFRUM_DB_POOL"] = production_db_pool()
+        env["STOFRUM_DB_POOL"] = "4"
     return env
 
 

@@ -1,7 +1,6 @@
-"""The app keeps a pool of open connections when STOFRUM_DB_POOL is set (production's
-environment file sets it, and so does the served app of these tests on PostgreSQL,
-tests/http/conftest.py): a request takes a connection that stays open after it, instead of
-opening and closing one of its own."""
+"""The app keeps a pool of open connections when STOFRUM_DB_POOL is set (the served app of
+these tests sets it on PostgreSQL, tests/http/conftest.py): a request takes a connection
+that stays open after it, instead of opening and closing one of its own."""
 
 from urllib.parse import urlsplit, urlunsplit
 

@@ -34,7 +34,6 @@ import pytest
 from tests.live_server import base_env, free_port, launch, manage, stop
 from tests.private_postgres import PrivatePostgres
 from tests.prod_layout import (
-    production_db_pool,
     require_nginx,
     self_signed_certificate,
     serve_proxy,
@@ -116,10 +115,8 @@ def prepared(cluster, tmp_path_factory):
     with psycopg.connect(cluster.url(), autocommit=True, connect_timeout=10) as connection:
         connection.execute("CREATE DATABASE stofrum")
     env = base_env(folder, cluster.url("stofrum"))
-    # The app takes the client's address from nginx's X-Forwarded-For, and keeps a pool of
-    # connections, as in production (deploy/stofrum.env.example).
+    # The app takes the client's address from nginx's X-Forwarded-For, as in production.
     env["STOFRUM_TRUSTED_PROXIES"] = "127.0.0.1"
-    env["STOFRUM_DB_POOL"] = production_db_pool()
     for command in (["migrate", "--noinput"], ["create_cpr_key", "--if-missing"],
                     ["seed_sites"]):
         manage(env, *command)
